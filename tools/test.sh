@@ -2,12 +2,13 @@
 # Set up (if needed) and run every notebook with smoke presets. Usage: bash tools/test.sh [nbdev_test args]
 set -euo pipefail
 cd "$(dirname "$0")/.."
+quiet() { local rc=0 log; log=$(mktemp); "$@" >"$log" 2>&1 || rc=$?; grep -v "^WARNING: Location" "$log" || true; rm -f "$log"; return $rc; }
 [ -x .venv/bin/python ] || "${PYTHON:-python3}" -m venv .venv
 if ! .venv/bin/python -c "import torch" 2>/dev/null; then
   # a CPU wheel where one is provided locally, else the registry's default build
-  .venv/bin/pip install -q torch==2.13.0 || .venv/bin/pip install -q torch
+  quiet .venv/bin/pip install -q torch==2.13.0 || quiet .venv/bin/pip install -q torch
 fi
-.venv/bin/pip install -q -e ".[dev]"
+[ -x .venv/bin/nbdev_test ] || quiet .venv/bin/pip install -q -e ".[dev]"
 export MPLBACKEND=Agg
 start=$(date +%s)
 .venv/bin/nbdev_test --n_workers "${N_WORKERS:-2}" --timing "$@"
