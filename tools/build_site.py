@@ -129,6 +129,24 @@ def rewrite_links(md: str, known: dict[str, str], missing: set[str], site_url: s
     return re.sub(r'(?<!!)\[([^\]\n]*)\]\(([^)\s]+)\)', sub, md)
 
 
+def fix_method_anchors(out: Path, built: list[str]):
+    "nbdev links `Class.method` to `#class.method`; where the page has no such section, link the class."
+    ids = {f: set(re.findall(r'\bid="([^"]+)"', (out/f).read_text())) for f in built}
+    for f in built:
+        text = (out/f).read_text()
+        def sub(m):
+            page, frag = m.group(1) or f, m.group(2)
+            have = ids.get(page)
+            if have is None or frag in have or '.' not in frag: return m.group(0)
+            head = frag.rsplit('.', 1)[0]
+            if head in have:
+                print(f"  note: {f}: no section #{frag} in {page}; linking #{head} instead (add show_doc for it)")
+                return f'href="{m.group(1) or ""}#{head}"'
+            return m.group(0)
+        new = re.sub(r'href="([\w.-]+\.html)?#([^"]+)"', sub, text)
+        if new != text: (out/f).write_text(new)
+
+
 def nav_html(entries, pages_by_nb: dict[str, Page], current: str, extra: list[Page]) -> str:
     out = ['<nav id="sidebar" aria-label="Site navigation">',
            '<a class="site-title" href="index.html">avb_nb</a>', '<ul>']
@@ -192,6 +210,7 @@ def main(argv=None):
         if r.stderr.strip(): print(f"  pandoc ({p.nb_path.name}): {r.stderr.strip()}", file=sys.stderr)
         built.append(p.file)
     shutil.rmtree(out/'_md')
+    fix_method_anchors(out, built)
     (out/'pages.json').write_text(json.dumps({'pages': built, 'not_written_yet': sorted(missing)}, indent=1) + '\n')
     print(f"built {len(built)} pages in {out}: {', '.join(built)}")
     if missing: print(f"not written yet (left out of the sidebar): {', '.join(sorted(missing))}")
