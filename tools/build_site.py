@@ -14,6 +14,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 TOOLS = ROOT/'tools'
 ANSI = re.compile(r'\x1b\[[0-9;]*[A-Za-z]')
+COLAB_BADGE = 'https://colab.research.google.com/assets/colab-badge.svg'
 DIRECTIVE = re.compile(r'^\s*#\s*\|\s*([\w-]+)\s*:?\s*(.*)$')
 
 
@@ -189,10 +190,11 @@ def main(argv=None):
         site_url = (load_yaml(nbs/'nbdev.yml').get('website', {}).get('site-url') or '').rstrip('/')
 
     for f in ['styles.css']: shutil.copy(nbs/f, out/f)
-    shutil.copy(TOOLS/'site'/'site.css', out/'site.css'); shutil.copy(TOOLS/'site'/'site.js', out/'site.js')
+    for f in ['site.css', 'site.js', 'colab-badge.svg']: shutil.copy(TOOLS/'site'/f, out/f)
     built = []
     for p in pages:
         md = rewrite_links(p.markdown(), known, missing, site_url)
+        md = md.replace(COLAB_BADGE, 'colab-badge.svg')        # the badge image, served locally
         # images referenced from markdown cells by relative path: copy them next to the page
         for ref in re.findall(r'!\[[^\]]*\]\(([^)\s]+)\)', md):
             if re.match(r'^[a-z]+:', ref) or (out/ref).exists(): continue
