@@ -131,20 +131,23 @@ def rewrite_links(md: str, known: dict[str, str], missing: set[str], site_url: s
 
 
 def fix_method_anchors(out: Path, built: list[str]):
-    "nbdev links `Class.method` to `#class.method`; where the page has no such section, link the class."
+    """nbdev turns every backticked name into a link to `page.html#name`, also where the page has no
+    section for it. Such links point at the class for `Class.method`, and become plain code for
+    private helpers (`_name`, never documented); any other missing anchor is left for the check."""
     ids = {f: set(re.findall(r'\bid="([^"]+)"', (out/f).read_text())) for f in built}
     for f in built:
         text = (out/f).read_text()
         def sub(m):
-            page, frag = m.group(1) or f, m.group(2)
+            page, frag, inner = m.group(2) or f, m.group(3), m.group(4)
             have = ids.get(page)
-            if have is None or frag in have or '.' not in frag: return m.group(0)
+            if have is None or frag in have: return m.group(0)
             head = frag.rsplit('.', 1)[0]
-            if head in have:
+            if '.' in frag and head in have:
                 print(f"  note: {f}: no section #{frag} in {page}; linking #{head} instead (add show_doc for it)")
-                return f'href="{m.group(1) or ""}#{head}"'
+                return m.group(0).replace(f'#{frag}"', f'#{head}"')
+            if frag.split('.')[-1].startswith('_'): return inner
             return m.group(0)
-        new = re.sub(r'href="([\w.-]+\.html)?#([^"]+)"', sub, text)
+        new = re.sub(r'<a\s+href="(([\w.-]+\.html)?#([^"]+))"\s*>(.*?)</a>', sub, text, flags=re.S)
         if new != text: (out/f).write_text(new)
 
 
@@ -202,7 +205,7 @@ def main(argv=None):
             if s.is_file(): (out/ref).parent.mkdir(parents=True, exist_ok=True); shutil.copy(s, out/ref)
         mdfile = out/'_md'/(Path(p.file).stem + '.md'); mdfile.parent.mkdir(exist_ok=True); mdfile.write_text(md)
         navfile = out/'_md'/(Path(p.file).stem + '.nav.html'); navfile.write_text(nav_html(entries, by_nb, p.file, extra))
-        cmd = ['pandoc', str(mdfile), '-f', 'commonmark_x', '-t', 'html5', '-s', '--mathml', '--toc', '--toc-depth=3',
+        cmd = ['pandoc', str(mdfile), '-f', 'markdown-yaml_metadata_block', '-t', 'html5', '-s', '--mathml', '--toc', '--toc-depth=3',
                '--template', str(TOOLS/'site'/'template.html'), '--highlight-style', 'pygments',
                '--include-before-body', str(navfile), '-M', f"title={p.title}", '-M', f"pagetitle={p.title}",
                '-o', str(out/p.file)]
