@@ -1,7 +1,8 @@
 #!/usr/bin/env python3
 """Render nbdev's processed notebooks (`_proc/`) into a static site (`_site/`) without Quarto.
 
-Each notebook becomes markdown (code, outputs, figures), then one HTML page through
+Each notebook becomes markdown (code, outputs, figures), then one HTML page through pandoc's
+markdown reader (the one Quarto uses, so tables, lists and math parse as on the Quarto site) and
 `pandoc --mathml` (equations as native MathML: no CDN, no JavaScript). The navigation sidebar
 follows `nbs/sidebar.yml`, the same file Quarto uses; notebooks listed there but not written yet
 are left out of the sidebar, and links to them are turned into plain text. Usage (normally via
