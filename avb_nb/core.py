@@ -125,7 +125,7 @@ def atomic_write_text(path: str | Path, text: str) -> Path:
     fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=path.name, suffix='.tmp')
     try:
         with os.fdopen(fd, 'w') as f: f.write(text); f.flush(); os.fsync(f.fileno())
-        os.replace(tmp, path)
+        os.chmod(tmp, 0o644); os.replace(tmp, path)   # mkstemp makes 0600; results are for everyone to read
     except BaseException:
         Path(tmp).unlink(missing_ok=True); raise
     return path
@@ -157,7 +157,7 @@ def atomic_save(obj, path: str | Path) -> Path:
     path = Path(path); path.parent.mkdir(parents=True, exist_ok=True)
     fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=path.name, suffix='.tmp'); os.close(fd)
     try:
-        torch.save(obj, tmp); os.replace(tmp, path)
+        torch.save(obj, tmp); os.chmod(tmp, 0o644); os.replace(tmp, path)
     except BaseException:
         Path(tmp).unlink(missing_ok=True); raise
     return path
