@@ -12,10 +12,11 @@ from .core import get_device, seed_everything, provenance, atomic_write_text
 from .nets import (conv_encoder, gaussian_conv_encoder, ac_conv_encoder, conv_decoder28, conv_adversary,
                          mlp_encoder, gaussian_mlp_encoder, ac_mlp_encoder, MLPDecoder, mlp_adversary)
 from .objectives import VAE, AVB, AVBAC
+from .evaluate import ais_throughput
 from .train import TrainConfig, TrainStep
 
 # %% auto #0
-__all__ = ['bench_models', 'time_step', 'run_bench', 'format_bench']
+__all__ = ['PAPER_AIS', 'bench_models', 'time_step', 'ais_bench', 'run_bench', 'format_bench']
 
 # %% ../nbs/09_bench.ipynb #9a491c58
 def bench_models(nets: str, z_dim: int | None = None) -> tuple[dict[str, nn.Module], tuple, int]:
@@ -65,6 +66,19 @@ def time_step(model: nn.Module, x: torch.Tensor, steps: int = 10, warmup: int = 
                 params=sum(p.numel() for p in model.parameters()), batch_size=len(x), steps=steps, warmup=warmup)
 
 # %% ../nbs/09_bench.ipynb #7ebfdc3a
+PAPER_AIS = dict(examples=2048, chains=5, steps=1000, leapfrog=10)   # the paper's AIS protocol (Table 2)
+
+def ais_bench(device, z_dim: int = 8, examples: int = 64, chains: int = 5, steps: int = 10) -> dict:
+    "AIS throughput on the paper's MNIST decoder (untrained: the cost does not depend on the weights), and the time the paper's protocol would take at that rate."
+    seed_everything(0)
+    dec = conv_decoder28(z_dim).to(device).eval()
+    for p in dec.parameters(): p.requires_grad_(False)
+    x = torch.bernoulli(torch.full((examples, 784), 0.3)).to(device)
+    r = ais_throughput(dec.log_prob, z_dim, x, device, n_chains=chains, n_steps=steps, n_leapfrog=PAPER_AIS['leapfrog'])
+    work = PAPER_AIS['examples'] * PAPER_AIS['chains'] * PAPER_AIS['steps'] * PAPER_AIS['leapfrog']
+    return dict(rate=r['rate'], unit=r['unit'], measured_on=dict(examples=examples, chains=chains, steps=steps),
+                paper_protocol_minutes=work / r['rate'] / 60)
+
 def run_bench(device: str = 'auto', out: str | Path | None = 'bench.json', steps: int | None = None,
               compile: bool = False, bf16: bool = False, quick: bool = False, seed: int = 0) -> dict:
     "Time a training step of VAE, AVB and AVB+AC on the MNIST and synthetic networks; write `out` (JSON) with provenance."
@@ -84,8 +98,9 @@ def run_bench(device: str = 'auto', out: str | Path | None = 'bench.json', steps
             results.append(dict(nets=nets, model=name, **r))
             model.cpu(); del model
             if gpu: torch.cuda.empty_cache()
+    ais = None if quick else ais_bench(dev)
     doc = dict(provenance=provenance('bench', 'quick' if quick else 'full', seed, dev, time.perf_counter() - t0,
-                                     bf16=bf16, compile=compile), results=results)
+                                     bf16=bf16, compile=compile), results=results, ais=ais)
     if out is not None: atomic_write_text(out, json.dumps(doc, indent=1) + '\n')
     return doc
 
@@ -95,4 +110,8 @@ def format_bench(doc: dict) -> str:
     for r in doc['results']:
         rows.append(f"{r['nets']:10s} {r['model']:7s} {r['batch_size']:5d} {r['params']:10,d} {r['ms_median']:9.2f} "
                     f"{r['examples_per_s']:10,.0f} {r['peak_mem_mb']:9.1f}")
+    if doc.get('ais'):
+        a = doc['ais']
+        rows.append(f"AIS, MNIST decoder: {a['rate']:,.0f} {a['unit']}; the paper's protocol (2048 x 5 x 1000 x 10) "
+                    f"would take {a['paper_protocol_minutes']:.1f} min per model here")
     return '\n'.join(rows) + f"\n{doc['provenance']['device']}, bf16={doc['provenance']['bf16']}, compile={doc['provenance']['compile']}"

@@ -115,8 +115,8 @@ def _parser() -> argparse.ArgumentParser:
                        description='Time the AVB training step (updates per second) and write the timings as JSON.')
     b.add_argument('--device', default='auto', choices=['auto', 'cpu', 'cuda'], help='where to run (default: auto)')
     b.add_argument('--out', default='bench.json', metavar='FILE', help='where to write the timings (default: bench.json)')
-    b.add_argument('--compile', action='store_true', help='also time the step under torch.compile')
-    b.add_argument('--bf16', action='store_true', help='also time bfloat16 autocast')
+    b.add_argument('--compile', action='store_true', help='time the step under torch.compile (GPU)')
+    b.add_argument('--bf16', action='store_true', help='time the step under bfloat16 autocast (GPU)')
     b.add_argument('--quick', action='store_true', help='a few iterations only (seconds)')
     return p
 
@@ -138,15 +138,14 @@ def _summary(res) -> str:
     return json.dumps(flat, default=str)[:2000] if flat else ''
 
 def _bench(a) -> int:
-    try: from avb_nb.bench import run_bench
+    try: from avb_nb.bench import run_bench, format_bench
     except ImportError as e:
         raise RuntimeError(f"the benchmark (avb_nb.bench) is not available in this installation ({e})") from None
     from avb_nb.core import get_device
     get_device(a.device)
     out = Path(a.out); _writable_dir(out.parent if str(out.parent) else '.')
     res = run_bench(device=a.device, out=str(out), compile=a.compile, bf16=a.bf16, quick=a.quick)
-    print(f"timings written to {out}")
-    if s := _summary(res): print(s)
+    print(format_bench(res)); print(f"timings written to {out}")
     return 0
 
 # %% ../nbs/99_cli.ipynb #bd49c64a
