@@ -283,12 +283,13 @@ def celeba_files(path: str | Path | None = None) -> list[Path]:
     raise FileNotFoundError(f"no celebA JPEGs (NNNNNN.jpg) in any of {[str(f) for f in folders]}. {CELEBA_HELP}")
 
 def load_celeba(path: str | Path | None = None, crop: int | None = 140, size: int = 64,
-                max_images: int | None = None) -> torch.Tensor:
-    "celebA images centre-cropped to `crop` then resized to `size`: float32 in [0, 1], (N, 3, size, size)."
+                max_images: int | None = None, files: list | None = None, progress: bool = False) -> torch.Tensor:
+    "celebA JPEGs (those found from `path`, or the list `files`) centre-cropped to `crop`, resized to `size`: float32 in [0, 1], (N, 3, size, size)."
     from PIL import Image
-    files = celeba_files(path)[:max_images]
+    from tqdm.auto import tqdm
+    files = (celeba_files(path) if files is None else list(files))[:max_images]
     out = np.empty((len(files), size, size, 3), np.uint8)
-    for i, f in enumerate(files):
+    for i, f in enumerate(tqdm(files, desc='loading celebA', disable=not progress, leave=False)):
         try:
             with Image.open(f) as im:
                 im = im.convert('RGB'); w, h = im.size; c = crop or min(w, h)

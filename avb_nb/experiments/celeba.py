@@ -22,9 +22,8 @@ from ..train import fit, TrainConfig, TrainStep
 
 # %% auto #0
 __all__ = ['NAME', 'TEST_START', 'GITIGNORE', 'InjectedStage', 'ResNetTrunk', 'InjectedResNetDecoder', 'CelebAConfig',
-           'make_model', 'n_params', 'file_number', 'split_files', 'load_images', 'load_split', 'evaluate', 'tile',
-           'posterior_mean', 'figure_data', 'plot_figures', 'train_config', 'subsample', 'reproduce', 'summary_table',
-           'estimate']
+           'make_model', 'n_params', 'file_number', 'split_files', 'load_split', 'evaluate', 'tile', 'posterior_mean',
+           'figure_data', 'plot_figures', 'train_config', 'subsample', 'reproduce', 'summary_table', 'estimate']
 
 # %% ../../nbs/14_celeba.ipynb #c869fb0c
 class InjectedStage(nn.Module):
@@ -196,27 +195,13 @@ def split_files(files: list, n_train: int | None = None, n_test: int | None = No
                          f"({len(files)} files). Add images or point `data` at the full img_align_celeba folder.")
     return train, test, rule
 
-def load_images(files: list, crop: int | None = 140, size: int = 64, progress: bool = False) -> torch.Tensor:
-    "The celebA JPEGs `files`, preprocessed as `data.load_celeba`: float32 in [0, 1], (N, 3, size, size)."
-    from PIL import Image
-    out = np.empty((len(files), size, size, 3), np.uint8)
-    for i, f in enumerate(tqdm(files, desc='loading celebA', disable=not progress, leave=False)):
-        try:
-            with Image.open(f) as im:
-                im = im.convert('RGB'); w, h = im.size; c = crop or min(w, h)
-                if c > min(w, h): raise ValueError(f"crop={crop} is larger than the {w}x{h} image {f}")
-                box = ((w - c)//2, (h - c)//2, (w - c)//2 + c, (h - c)//2 + c)
-                out[i] = np.asarray(im.resize((size, size), Image.BILINEAR, box=box))
-        except OSError as e:
-            raise ValueError(f"{f} is not a readable JPEG ({e}); delete it or replace it with the original.") from e
-    return torch.from_numpy(out).permute(0, 3, 1, 2).float().div_(255)
-
 def load_split(cfg: CelebAConfig, data=None, progress: bool = False) -> dict:
     "Train and test images of `cfg` from the celebA folder `data` (default: the data module's search)."
     files = celeba_files(data)
     train, test, rule = split_files(files, cfg.n_train, cfg.n_test)
     folder = files[0].parent
-    return dict(train=load_images(train, cfg.crop, cfg.size, progress), test=load_images(test, cfg.crop, cfg.size, progress),
+    return dict(train=load_celeba(files=train, crop=cfg.crop, size=cfg.size, progress=progress),
+                test=load_celeba(files=test, crop=cfg.crop, size=cfg.size, progress=progress),
                 rule=rule, folder=f"{folder.parent.name}/{folder.name}", n_files=len(files),
                 first_train=train[0].name, first_test=test[0].name)
 

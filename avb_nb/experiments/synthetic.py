@@ -40,11 +40,13 @@ class SyntheticConfig(Config):
     hidden: int = 512              # units in each of the 2 layers of encoder, decoder and adversary branches
     eps_dim: int = 64              # noise fed to AVB's black-box encoder
     steps_vae: int = 8_000
-    steps_avb: int = 5_000
+    steps_avb: int = 6_000
     batch_size: int = 128
     lr_vae: float = 2e-4           # Adam step of the VAE
-    lr_primal: float = 1e-4        # AVB encoder + decoder
-    lr_adversary: float = 3e-4     # AVB adversary
+    lr_primal: float = 5e-4        # AVB encoder + decoder
+    lr_adversary: float = 1e-3     # AVB adversary
+    scheme: str = 'alternating'    # AVB updates: 1 encoder/decoder step, then `k` adversary steps (authors' toy code)
+    k: int = 2
     clip_grad_avb: float | None = 10.  # gradient-norm clip for AVB (typical norms 1-4; guards against adversary spikes)
     log_every: int = 100
     checkpoint_every: int = 1000
@@ -113,6 +115,7 @@ def train_config(kind: str, cfg: SyntheticConfig, device) -> TrainConfig:
     return TrainConfig(steps=cfg.steps_vae if vae else cfg.steps_avb, batch_size=cfg.batch_size,
                        lr_primal=cfg.lr_vae if vae else cfg.lr_primal, lr_adversary=cfg.lr_adversary,
                        clip_grad=None if vae else cfg.clip_grad_avb, betas=(0.5, 0.999),
+                       scheme='simultaneous' if vae else cfg.scheme, k=cfg.k,
                        log_every=cfg.log_every, checkpoint_every=cfg.checkpoint_every, seed=cfg.seed, device=str(device))
 
 def _train(kind, x, cfg, device, out: Path, progress: bool):
