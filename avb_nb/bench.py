@@ -98,7 +98,7 @@ def run_bench(device: str = 'auto', out: str | Path | None = 'bench.json', steps
             results.append(dict(nets=nets, model=name, **r))
             model.cpu(); del model
             if gpu: torch.cuda.empty_cache()
-    ais = None if quick else ais_bench(dev)
+    ais = None if quick else ais_bench(dev, examples=64 if gpu else 8)
     doc = dict(provenance=provenance('bench', 'quick' if quick else 'full', seed, dev, time.perf_counter() - t0,
                                      bf16=bf16, compile=compile), results=results, ais=ais)
     if out is not None: atomic_write_text(out, json.dumps(doc, indent=1) + '\n')
