@@ -17,7 +17,7 @@ from ..core import Config, get_device, seed_everything, save_metrics, load_metri
 from ..data import synthetic_2x2, load_mnist
 from ..nets import (MLPDecoder, mlp_encoder, mlp_adversary, ZAdversary, ConvTrunk, ConvDecoder, BlackBoxEncoder,
                          init_small_)
-from ..objectives import AVB, AAE, adversary_loss, log_std_normal
+from ..objectives import AVB, AAE, adversary_loss, log_std_normal, _Model
 from ..train import fit, TrainConfig, NonFiniteError
 from ..evaluate import log_px_quadrature, knn_kl_one_sample
 from . import synthetic as S
@@ -30,45 +30,33 @@ __all__ = ['NAME', 'ARMS', 'SYNTHETIC_MODELS', 'ARM_LABELS', 'ADVERSARY_SEES', '
            'evaluate_mnist', 'run_mnist', 'fig_stability', 'fig_mnist', 'summary_table', 'stability_table', 'reproduce']
 
 # %% ../../nbs/15_connections.ipynb #9f914a12
-class BiGAN(nn.Module):
+class _NoBound(_Model):
+    "A latent-variable model whose objective bounds no likelihood."
+    @torch.no_grad()
+    def elbo(self, x, n_samples: int = 1) -> torch.Tensor:
+        "NaN per example: the objective bounds nothing (the discriminators estimate its terms only up to constants)."
+        return torch.full((x.shape[0],), float('nan'), device=x.device)
+
+class BiGAN(_NoBound):
     """BiGAN / ALI with the library's protocol: encoder z = E(x) (black-box, noise injected), generator `decoder`
     (its sigmoid means G(z) are the relaxed x of generated pairs), joint discriminator `adversary(x, z) -> logit`.
     `adversary`: loss (3.3) on (x, E(x)) labelled 1 vs (G(z), z) labelled 0; `primal`: the same with labels swapped."""
     def __init__(self, encoder: nn.Module, decoder: nn.Module, adversary: nn.Module):
-        super().__init__()
-        self.encoder, self.decoder, self.adversary, self.z_dim = encoder, decoder, adversary, decoder.z_dim
+        super().__init__(encoder, decoder, adversary)
 
-    def primal_parameters(self) -> list: return [*self.encoder.parameters(), *self.decoder.parameters()]
-    def adversary_parameters(self) -> list: return list(self.adversary.parameters())
-    def _device(self): return next(self.decoder.parameters()).device
-    def encode(self, x) -> torch.Tensor: return self.encoder(x)
-
-    def _logits(self, x, z_q, z_p):
-        x_g = self.decoder.mean(z_p).reshape(x.shape)
-        return self.adversary(torch.cat([x, x_g]), torch.cat([z_q, z_p])).chunk(2)
+    def _pairs(self, x):
+        "Real pairs (x, E(x)) stacked over generated pairs (G(z), z), z ~ N(0, I)."
+        z_q = self.encode(x); z_p = torch.randn_like(z_q)
+        return torch.cat([x, self.decoder.mean(z_p).reshape(x.shape)]), torch.cat([z_q, z_p])
 
     def losses(self, x) -> dict:
-        z_q = self.encode(x); T_q, T_p = self._logits(x, z_q, torch.randn_like(z_q))
+        T_q, T_p = self.adversary(*self._pairs(x)).chunk(2)
         return dict(primal=F.softplus(T_q).mean() + F.softplus(-T_p).mean(), **adversary_loss(T_q, T_p))
 
     def adversary_losses(self, x) -> dict:
-        with torch.no_grad(): z_q = self.encode(x); z_p = torch.randn_like(z_q); x_g = self.decoder.mean(z_p).reshape(x.shape)
-        return adversary_loss(*self.adversary(torch.cat([x, x_g]), torch.cat([z_q, z_p])).chunk(2))
+        with torch.no_grad(): pairs = self._pairs(x)
+        return adversary_loss(*self.adversary(*pairs).chunk(2))
 
-    @torch.no_grad()
-    def sample(self, n: int) -> torch.Tensor:
-        "G(z) (sigmoid probabilities) for n draws z ~ N(0, I)."
-        return self.decoder.mean(torch.randn(n, self.z_dim, device=self._device()))
-
-    @torch.no_grad()
-    def reconstruct(self, x) -> torch.Tensor:
-        "G(E(x)): reconstructions the objective never asked for."
-        return self.decoder.mean(self.encode(x))
-
-    @torch.no_grad()
-    def elbo(self, x, n_samples: int = 1) -> torch.Tensor:
-        "NaN per example: BiGAN has no likelihood and its objective bounds nothing."
-        return torch.full((x.shape[0],), float('nan'), device=x.device)
 
 # %% ../../nbs/15_connections.ipynb #0f426e63
 class DataDiscriminator(nn.Module):
@@ -79,20 +67,16 @@ class DataDiscriminator(nn.Module):
         self.out = init_small_(nn.Linear(self.trunk.out_dim, 1))
     def forward(self, x): return self.out(self.trunk(x)).squeeze(1)
 
-class AlphaGAN(nn.Module):
+class AlphaGAN(_NoBound):
     """alpha-GAN with the library's protocol: encoder, generator `decoder` (Bernoulli logits; sigmoid means are the
     generated images), code discriminator `code_disc(z)`, data discriminator `data_disc(x)`, L1 weight `l1_weight`.
     `adversary` covers both discriminators, `primal` the encoder and generator."""
     def __init__(self, encoder, decoder, code_disc, data_disc, l1_weight: float = 1.):
-        super().__init__()
         if not l1_weight >= 0: raise ValueError(f"l1_weight must be >= 0, got {l1_weight!r}")
-        self.encoder, self.decoder, self.code_disc, self.data_disc = encoder, decoder, code_disc, data_disc
-        self.z_dim, self.l1_weight = decoder.z_dim, l1_weight
+        super().__init__(encoder, decoder)
+        self.code_disc, self.data_disc, self.l1_weight = code_disc, data_disc, l1_weight
 
-    def primal_parameters(self) -> list: return [*self.encoder.parameters(), *self.decoder.parameters()]
     def adversary_parameters(self) -> list: return [*self.code_disc.parameters(), *self.data_disc.parameters()]
-    def _device(self): return next(self.decoder.parameters()).device
-    def encode(self, x) -> torch.Tensor: return self.encoder(x)
 
     def _forward(self, x):
         z_q = self.encode(x); z_p = torch.randn_like(z_q)
@@ -117,21 +101,6 @@ class AlphaGAN(nn.Module):
     def adversary_losses(self, x) -> dict:
         with torch.no_grad(): parts = self._forward(x)
         return self._adversary_terms(x, *parts)[0]
-
-    @torch.no_grad()
-    def sample(self, n: int) -> torch.Tensor:
-        "G(z) (sigmoid probabilities) for n draws z ~ N(0, I)."
-        return self.decoder.mean(torch.randn(n, self.z_dim, device=self._device()))
-
-    @torch.no_grad()
-    def reconstruct(self, x) -> torch.Tensor:
-        "G(E(x)) (sigmoid probabilities)."
-        return self.decoder.mean(self.encode(x))
-
-    @torch.no_grad()
-    def elbo(self, x, n_samples: int = 1) -> torch.Tensor:
-        "NaN per example: the discriminators estimate the ELBO's terms only up to unknown constants; no bound."
-        return torch.full((x.shape[0],), float('nan'), device=x.device)
 
 # %% ../../nbs/15_connections.ipynb #3c551496
 NAME = 'connections'
