@@ -11,7 +11,7 @@ import numpy as np
 import torch
 from scipy.spatial import cKDTree
 from scipy.special import digamma, gammaln
-from .hmc import log_prob_and_grad, hmc_step
+from .hmc import hmc_step
 
 # %% auto #0
 __all__ = ['drop_duplicates', 'knn_kl', 'knn_entropy', 'knn_kl_one_sample', 'log_px_quadrature', 'log_px_importance',
@@ -142,6 +142,14 @@ def ais_schedule(n_steps: int, kind: str = 'sigmoid', delta: float = 4.) -> torc
     return (s - s[0]) / (s[-1] - s[0])
 
 # %% ../nbs/07_evaluate.ipynb #a265ffc4
+def _at(log_r: Callable, gain: Callable, z: torch.Tensor, b: float):
+    "log f_b(z) = log r(z) + b * gain(z) with its gradient, and gain(z), from one evaluation of the decoder."
+    with torch.enable_grad():
+        z = z.detach().requires_grad_(True)
+        gn = gain(z); lp = log_r(z) + b * gn
+        g, = torch.autograd.grad(lp.sum(), z)
+    return lp.detach(), g, gn.detach()
+
 def _anneal(log_r: Callable, gain: Callable, z: torch.Tensor, betas, scale, step, n_leapfrog: int,
             band=(0.6, 0.7), adapt_factor: float = 1.05, progress: bool = False):
     """Run AIS chains z (N, d) along `betas`; f_beta = log_r + beta * gain. Returns log weights (N,), final z, mean acceptance.
@@ -154,8 +162,8 @@ def _anneal(log_r: Callable, gain: Callable, z: torch.Tensor, betas, scale, step
         it = tqdm(it, desc='AIS', leave=False)
     for t in it:
         b = bs[t]; f = lambda z, b=b: log_r(z) + b * gain(z)
-        with torch.no_grad(): logw = logw + (b - bs[t - 1]) * gain(z)        # weight first ...
-        lp, g = log_prob_and_grad(f, z)
+        lp, g, gn = _at(log_r, gain, z, b)                                      # one decoder pass gives both:
+        logw = logw + (b - bs[t - 1]) * gn                                      # weight first ...
         z, lp, g, a = hmc_step(z, lp, g, f, step[:, None] * scale, n_leapfrog)   # ... then move
         acc_run = 0.9 * acc_run + 0.1 * a; acc_sum = acc_sum + a
         step = torch.where(acc_run > band[1], step * adapt_factor, torch.where(acc_run < band[0], step / adapt_factor, step))
