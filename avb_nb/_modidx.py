@@ -598,6 +598,7 @@ d = { 'settings': { 'branch': 'main',
                               'avb_nb.train._resume': ('train.html#_resume', 'avb_nb/train.py'),
                               'avb_nb.train._rng_state': ('train.html#_rng_state', 'avb_nb/train.py'),
                               'avb_nb.train._save': ('train.html#_save', 'avb_nb/train.py'),
+                              'avb_nb.train._scalars': ('train.html#_scalars', 'avb_nb/train.py'),
                               'avb_nb.train._set_rng_state': ('train.html#_set_rng_state', 'avb_nb/train.py'),
                               'avb_nb.train.fit': ('train.html#fit', 'avb_nb/train.py'),
                               'avb_nb.train.make_batches': ('train.html#make_batches', 'avb_nb/train.py')}}}

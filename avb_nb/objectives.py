@@ -129,9 +129,10 @@ class AVB(_Model):
         T = self.adversary(torch.cat([x, x]), torch.cat([z, self._prior_like(z)]))
         return self._adv_loss(*T.chunk(2))
 
-    def losses(self, x) -> dict:
+    def losses(self, x, adversary: bool = True) -> dict:
         z = self.encode(x)
-        return {**primal_loss(self._log_ratio(x, z), self.decoder.log_prob(x, z)), **self._adversary_terms(x, z)}
+        L = primal_loss(self._log_ratio(x, z), self.decoder.log_prob(x, z))
+        return {**L, **self._adversary_terms(x, z)} if adversary else L
 
     def adversary_losses(self, x) -> dict:
         with torch.no_grad(): z = self.encode(x)
@@ -151,11 +152,11 @@ class AVBAC(AVB):
 
     def encode(self, x): return self.encoder(x)[0]
 
-    def losses(self, x) -> dict:
+    def losses(self, x, adversary: bool = True) -> dict:
         z, mean, std = self.encoder(x)
         zt = ac_normalise(z, mean, std)
-        kl = ac_kl(self._log_ratio(x, zt), z, mean, std)
-        return {**primal_loss(kl, self.decoder.log_prob(x, z)), **self._adversary_terms(x, zt)}
+        L = primal_loss(ac_kl(self._log_ratio(x, zt), z, mean, std), self.decoder.log_prob(x, z))
+        return {**L, **self._adversary_terms(x, zt)} if adversary else L
 
     def adversary_losses(self, x) -> dict:
         with torch.no_grad(): zt = ac_normalise(*self.encoder(x))
@@ -180,9 +181,10 @@ class AAE(_Model):
         z = z.detach()
         return adversary_loss(*self.adversary(torch.cat([z, self._prior_like(z)])).chunk(2))
 
-    def losses(self, x) -> dict:
+    def losses(self, x, adversary: bool = True) -> dict:
         z = self.encode(x)
-        return {**primal_loss(self.adversary(z), self.decoder.log_prob(x, z)), **self._adversary_terms(z)}
+        L = primal_loss(self.adversary(z), self.decoder.log_prob(x, z))
+        return {**L, **self._adversary_terms(z)} if adversary else L
 
     def adversary_losses(self, x) -> dict:
         with torch.no_grad(): z = self.encode(x)
@@ -232,11 +234,12 @@ class AVBVI(nn.Module):
         zt = zt.detach()
         return adversary_loss(*self.adversary(torch.cat([zt, torch.randn_like(zt)])).chunk(2))
 
-    def losses(self, batch_size: int) -> dict:
+    def losses(self, batch_size: int, adversary: bool = True) -> dict:
         self._check_n(batch_size)
         z = self.sample(batch_size)
         zt, kl = self._contrast(z)
-        return {**primal_loss(kl(self.adversary(zt)), self._log_lik(z)), **self._adversary_terms(zt)}
+        L = primal_loss(kl(self.adversary(zt)), self._log_lik(z))
+        return {**L, **self._adversary_terms(zt)} if adversary else L
 
     def adversary_losses(self, batch_size: int) -> dict:
         self._check_n(batch_size)

@@ -7,6 +7,8 @@ from __future__ import annotations
 import random, warnings
 from dataclasses import dataclass
 from pathlib import Path
+from functools import partial
+from inspect import signature
 from typing import Callable, ClassVar
 import numpy as np
 import torch
@@ -54,6 +56,8 @@ class TrainConfig(Config):
         self.betas = tuple(self.betas)
 
 # %% ../nbs/05_train.ipynb #95fd8735
+def _scalars(L: dict) -> dict[str, Tensor]: return {k: v.detach().float() for k, v in L.items() if isinstance(v, Tensor) and v.ndim == 0}
+
 def _grad_norm(grads: list[Tensor]) -> Tensor:
     return torch.linalg.vector_norm(torch.stack([torch.linalg.vector_norm(g.float()) for g in grads]))
 
@@ -66,10 +70,13 @@ class TrainStep:
         if not self.P: raise ValueError("model.primal_parameters() is empty: nothing to train")
         self.opt_p = torch.optim.Adam(self.P, lr=cfg.lr_primal, betas=cfg.betas)
         self.opt_a = torch.optim.Adam(self.A, lr=cfg.lr_adversary, betas=cfg.betas) if self.A else None
+        self.alternating = cfg.scheme == 'alternating' and self.opt_a is not None
         self.losses, self.adversary_losses = model.losses, getattr(model, 'adversary_losses', None)
         if cfg.compile:
             self.losses = torch.compile(model.losses)
             if self.adversary_losses: self.adversary_losses = torch.compile(self.adversary_losses)
+        if self.alternating and 'adversary' in signature(model.losses).parameters:
+            self.losses = partial(self.losses, adversary=False)   # the adversary trains on fresh batches below
         self.device_type = next(iter(self.P)).device.type
 
     def _forward(self, f, x) -> dict:
@@ -86,18 +93,17 @@ class TrainStep:
 
     def __call__(self, next_batch: Callable[[], Tensor | int]) -> dict[str, Tensor]:
         L = self._forward(self.losses, next_batch())
-        adv = L.get('adversary') if self.opt_a else None
-        simultaneous = self.cfg.scheme == 'simultaneous' and adv is not None
-        gp = torch.autograd.grad(L['primal'], self.P, retain_graph=simultaneous, allow_unused=True)
-        ga = torch.autograd.grad(adv, self.A, allow_unused=True) if simultaneous else None
-        terms = {k: v.detach().float() for k, v in L.items() if isinstance(v, Tensor) and v.ndim == 0}
+        adv = L.get('adversary') if self.opt_a and not self.alternating else None
+        gp = torch.autograd.grad(L['primal'], self.P, retain_graph=adv is not None, allow_unused=True)
+        ga = torch.autograd.grad(adv, self.A, allow_unused=True) if adv is not None else None
+        terms = _scalars(L)
         terms['gnorm_primal'] = self._apply(self.opt_p, self.P, gp)
-        if simultaneous: terms['gnorm_adversary'] = self._apply(self.opt_a, self.A, ga)
-        elif adv is not None:                     # alternating: k adversary steps on fresh samples
+        if adv is not None: terms['gnorm_adversary'] = self._apply(self.opt_a, self.A, ga)
+        elif self.alternating:                    # k adversary steps on fresh samples
             for _ in range(self.cfg.k):
-                la = self._forward(self.adversary_losses, next_batch())['adversary']
-                terms['gnorm_adversary'] = self._apply(self.opt_a, self.A, torch.autograd.grad(la, self.A, allow_unused=True))
-            terms['adversary'] = la.detach().float()
+                La = self._forward(self.adversary_losses, next_batch())
+                terms['gnorm_adversary'] = self._apply(self.opt_a, self.A, torch.autograd.grad(La['adversary'], self.A, allow_unused=True))
+            terms.update(_scalars(La))
         return terms
 
 # %% ../nbs/05_train.ipynb #a8bcadec
