@@ -4,12 +4,12 @@
 
 # %% ../nbs/99_cli.ipynb #a72dd0e6
 from __future__ import annotations
-import argparse, importlib, inspect, json, os, pkgutil, sys, tempfile
+import argparse, ast, dataclasses, importlib, inspect, json, os, pkgutil, sys, tempfile
 from pathlib import Path
 from types import ModuleType
 
 # %% auto #0
-__all__ = ['experiments', 'get_experiment', 'config_class', 'presets', 'run_experiment', 'main']
+__all__ = ['experiments', 'get_experiment', 'config_class', 'presets', 'parse_settings', 'run_experiment', 'main']
 
 # %% ../nbs/99_cli.ipynb #7b66af20
 def _norm(name: str) -> str: return name.strip().lower().replace('_', '-')
@@ -62,9 +62,20 @@ def _writable_dir(out: str | Path) -> Path:
                               "choose another with --out") from None
     return out
 
+def parse_settings(items: list[str] | None) -> dict:
+    "`['steps=20000', 'lr_decay=cosine']` -> `{'steps': 20000, 'lr_decay': 'cosine'}` (Python literals, else strings)."
+    out = {}
+    for it in items or ():
+        key, eq, val = it.partition('=')
+        if not eq or not key.strip().isidentifier():
+            raise ValueError(f"--set expects KEY=VALUE with KEY a setting name, got {it!r} (e.g. --set steps=20000)")
+        try: out[key.strip()] = ast.literal_eval(val.strip())
+        except (ValueError, SyntaxError): out[key.strip()] = val.strip()
+    return out
+
 def run_experiment(name: str, preset: str = 'smoke', device: str = 'auto', seed: int = 0,
                    out: str | Path | None = None, data: str | Path | None = None,
-                   model: str | None = None) -> dict:
+                   model: str | None = None, settings: dict | None = None) -> dict:
     "Check the arguments, then run experiment `name`'s `reproduce`; returns its result dict."
     from avb_nb.core import get_device
     mod = get_experiment(name)
@@ -75,6 +86,11 @@ def run_experiment(name: str, preset: str = 'smoke', device: str = 'auto', seed:
         raise FileNotFoundError(f"data folder {str(data)!r} does not exist; pass an existing folder to --data "
                                 "or leave it out to use the default location")
     if seed < 0: raise ValueError(f"--seed must be a non-negative integer, got {seed}")
+    if settings:
+        c = config_class(mod)
+        names = {f.name for f in dataclasses.fields(c)} - {'seed'} if c is not None else set()
+        bad = sorted(set(settings) - names)
+        if bad: raise ValueError(f"{exp} has no setting(s) {', '.join(bad)}; settings: {', '.join(sorted(names)) or 'none'}")
     get_device(device)                                   # a missing CUDA device fails here, clearly
     out = _writable_dir(out if out is not None else Path('runs')/exp/preset)
     kw = {}
@@ -83,7 +99,7 @@ def run_experiment(name: str, preset: str = 'smoke', device: str = 'auto', seed:
         if 'model' not in ps and not any(p.kind == p.VAR_KEYWORD for p in ps.values()):
             raise ValueError(f"experiment {exp} has no --model option")
         kw['model'] = model
-    return mod.reproduce(preset=preset, device=device, seed=seed, out=out, data=data, **kw)
+    return mod.reproduce(preset=preset, device=device, seed=seed, out=out, data=data, **kw, **(settings or {}))
 
 # %% ../nbs/99_cli.ipynb #84459da2
 def _parser() -> argparse.ArgumentParser:
@@ -111,6 +127,8 @@ def _parser() -> argparse.ArgumentParser:
                    help='folder holding the data set (default: the library\'s data search path, downloading if allowed)')
     r.add_argument('--model', default=None, metavar='NAME',
                    help='only one model of an experiment that compares several (e.g. vae, avb, avb-ac)')
+    r.add_argument('--set', action='append', default=None, metavar='KEY=VALUE', dest='settings',
+                   help="change one setting of the preset, e.g. --set steps=20000 (repeatable; see the experiment's Config)")
     b = sub.add_parser('bench', help='time the training step on this machine',
                        description='Time the AVB training step (updates per second) and write the timings as JSON.')
     b.add_argument('--device', default='auto', choices=['auto', 'cpu', 'cuda'], help='where to run (default: auto)')
@@ -159,7 +177,7 @@ def main(argv: list[str] | None = None) -> int:
         if a.command == 'list': return _list()
         if a.command == 'bench': return _bench(a)
         out = a.out if a.out is not None else str(Path('runs')/_norm(a.experiment)/a.preset)
-        res = run_experiment(a.experiment, a.preset, a.device, a.seed, out, a.data, a.model)
+        res = run_experiment(a.experiment, a.preset, a.device, a.seed, out, a.data, a.model, parse_settings(a.settings))
         print(f"{_norm(a.experiment)} ({a.preset}) done: results in {out}")
         if s := _summary(res): print(s)
         return 0

@@ -4,7 +4,7 @@
 
 # %% ../nbs/05_train.ipynb #a68fe28a
 from __future__ import annotations
-import random, warnings
+import math, random, warnings
 from dataclasses import dataclass
 from pathlib import Path
 from functools import partial
@@ -17,7 +17,7 @@ from tqdm.auto import tqdm
 from .core import Config, get_device, seed_everything, atomic_save, load_checkpoint
 
 # %% auto #0
-__all__ = ['TrainConfig', 'TrainStep', 'Batches', 'make_batches', 'History', 'NonFiniteError', 'fit']
+__all__ = ['TrainConfig', 'TrainStep', 'Batches', 'make_batches', 'History', 'NonFiniteError', 'lr_factor', 'fit']
 
 # %% ../nbs/05_train.ipynb #2d284b4e
 @dataclass
@@ -30,6 +30,8 @@ class TrainConfig(Config):
     betas: tuple = (0.5, 0.999)
     scheme: str = 'simultaneous'       # or 'alternating': 1 primal step, then `k` adversary steps
     k: int = 2                         # adversary steps per primal step in the alternating scheme
+    lr_decay: str = 'constant'         # or 'cosine': both learning rates follow a half cosine over `steps`
+    lr_final: float = 0.0              # with 'cosine': the final fraction of the initial learning rates
     clip_grad: float | None = None     # max gradient norm per parameter group (None: no clipping)
     binarize: bool = False             # draw each batch as Bernoulli(x) (dynamic binarization)
     log_every: int = 100
@@ -51,6 +53,9 @@ class TrainConfig(Config):
             if not isinstance(v, (int, np.integer)) or v < (0 if f == 'steps' else 1):
                 raise ValueError(f"TrainConfig.{f} must be a {'non-negative' if f == 'steps' else 'positive'} "
                                  f"integer, got {v!r}")
+        if self.lr_decay not in ('constant', 'cosine'):
+            raise ValueError(f"lr_decay must be 'constant' or 'cosine', got {self.lr_decay!r}")
+        if not 0 <= self.lr_final <= 1: raise ValueError(f"lr_final must lie in [0, 1], got {self.lr_final!r}")
         if self.clip_grad is not None and not self.clip_grad > 0:
             raise ValueError(f"clip_grad must be positive or None, got {self.clip_grad!r}")
         self.betas = tuple(self.betas)
@@ -78,6 +83,11 @@ class TrainStep:
         if self.alternating and 'adversary' in signature(model.losses).parameters:
             self.losses = partial(self.losses, adversary=False)   # the adversary trains on fresh batches below
         self.device_type = next(iter(self.P)).device.type
+
+    def set_lr(self, factor: float):
+        "Scale both learning rates to `factor` times their configured values."
+        for opt, lr in ((self.opt_p, self.cfg.lr_primal), (self.opt_a, self.cfg.lr_adversary)):
+            for g in (opt.param_groups if opt else ()): g['lr'] = lr * factor
 
     def _forward(self, f, x) -> dict:
         with torch.autocast(self.device_type, dtype=torch.bfloat16, enabled=self.cfg.bf16): return f(x)
@@ -231,7 +241,13 @@ def _set_rng_state(s: dict):
         torch.cuda.set_rng_state_all(s['cuda'])
 
 # %% ../nbs/05_train.ipynb #1001e482
-_RESUME_KEYS = ('batch_size', 'lr_primal', 'lr_adversary', 'betas', 'scheme', 'k', 'seed', 'binarize')
+_RESUME_KEYS = ('batch_size', 'lr_primal', 'lr_adversary', 'betas', 'scheme', 'k', 'seed', 'binarize', 'lr_decay', 'lr_final')
+
+def lr_factor(cfg: TrainConfig, step: int) -> float:
+    "Learning-rate multiplier at `step` (1-based): 1 ('constant'), or a half cosine from 1 to `lr_final` over `cfg.steps`."
+    if cfg.lr_decay == 'constant': return 1.
+    t = (step - 1) / max(cfg.steps - 1, 1)
+    return cfg.lr_final + (1 - cfg.lr_final) * 0.5 * (1 + math.cos(math.pi * t))
 
 def _save(path, step, model, ts, batches, hist, cfg):
     bad = [n for n, p in model.named_parameters() if not torch.isfinite(p).all()]
@@ -242,7 +258,8 @@ def _save(path, step, model, ts, batches, hist, cfg):
 
 def _resume(ck, path, model, ts, batches, cfg, restore_rng):
     old = ck.get('config', {})
-    diff = [k for k in _RESUME_KEYS if k in old and old[k] != getattr(cfg, k) and not (k == 'betas' and tuple(old[k]) == cfg.betas)]
+    keys = _RESUME_KEYS + (('steps',) if cfg.lr_decay != 'constant' else ())   # a decay's shape depends on `steps`
+    diff = [k for k in keys if k in old and old[k] != getattr(cfg, k) and not (k == 'betas' and tuple(old[k]) == cfg.betas)]
     if diff: warnings.warn(f"resuming {path} with changed settings {diff}: the run will not match an uninterrupted one")
     try: model.load_state_dict(ck['model'])
     except RuntimeError as e: raise RuntimeError(f"checkpoint {path} was written for a different model ({e}); "
@@ -265,6 +282,7 @@ def fit(model: nn.Module, data, cfg: TrainConfig | None = None, out: str | Path 
     good, guard, acc, n = (start if ck else None), _Guard(device), None, 0
     bar = tqdm(total=cfg.steps, initial=start, disable=not progress, desc=type(model).__name__)
     for step in range(start + 1, cfg.steps + 1):
+        if cfg.lr_decay != 'constant': ts.set_lr(lr_factor(cfg, step))
         try: terms = ts(batches)
         except (RuntimeError, ValueError) as e:
             if step > start + 1 or isinstance(e, NonFiniteError): raise

@@ -13,10 +13,10 @@ import torch
 from torch import nn
 import torch.nn.functional as F
 import matplotlib.pyplot as plt
-from ..core import Config, get_device, seed_everything, save_metrics, load_metrics, results_dir
+from ..core import Config, get_device, seed_everything, save_metrics, load_metrics, results_dir, atomic_save, load_checkpoint
 from ..data import synthetic_2x2, load_mnist
 from ..nets import (MLPDecoder, mlp_encoder, mlp_adversary, ZAdversary, ConvTrunk, ConvDecoder, BlackBoxEncoder,
-                         init_small_)
+                         conv_adversary, init_small_)
 from ..objectives import AVB, AAE, adversary_loss, log_std_normal, _Model
 from ..train import fit, TrainConfig, NonFiniteError
 from ..evaluate import log_px_quadrature, knn_kl_one_sample
@@ -24,10 +24,11 @@ from . import synthetic as S
 from . import mnist as M
 
 # %% auto #0
-__all__ = ['NAME', 'ARMS', 'SYNTHETIC_MODELS', 'ARM_LABELS', 'ADVERSARY_SEES', 'IS_BOUND', 'BiGAN', 'DataDiscriminator',
-           'AlphaGAN', 'ConnectionsConfig', 'synthetic_config', 'make_model', 'train_config', 'posterior_gap',
-           'evaluate', 'run_synthetic', 'arm_summary', 'compare_arms', 'mnist_mode', 'mnist_config', 'make_mnist_model',
-           'evaluate_mnist', 'run_mnist', 'fig_stability', 'fig_mnist', 'summary_table', 'stability_table', 'reproduce']
+__all__ = ['NAME', 'ARMS', 'SYNTHETIC_MODELS', 'MNIST_MODELS', 'ARM_LABELS', 'ADVERSARY_SEES', 'IS_BOUND', 'BiGAN',
+           'DataDiscriminator', 'AlphaGAN', 'ConnectionsConfig', 'synthetic_config', 'make_model', 'train_config',
+           'posterior_gap', 'evaluate', 'cached_run', 'run_synthetic', 'arm_summary', 'compare_arms', 'mnist_mode',
+           'mnist_config', 'make_mnist_model', 'evaluate_mnist', 'run_mnist', 'fig_stability', 'fig_mnist',
+           'summary_table', 'stability_table', 'reproduce']
 
 # %% ../../nbs/15_connections.ipynb #9f914a12
 class _NoBound(_Model):
@@ -112,7 +113,7 @@ class ConnectionsConfig(Config):
     "Settings of the connections experiment (section 6 and alpha-GAN)."
     hidden: int = 64               # units per layer (2 layers) of every synthetic-set network
     eps_dim: int = 16              # noise of the black-box encoders
-    steps: int = 4000              # training steps of every synthetic-set model
+    steps: int = 20_000            # training steps of every synthetic-set model
     batch_size: int = 128
     lr_primal: float = 2e-4
     lr_adversary: float = 5e-4
@@ -215,8 +216,24 @@ def _subsample(hist: dict, n: int = 100) -> dict:
     idx = np.unique(np.linspace(0, len(hist['step']) - 1, n).round().astype(int))
     return {k: [float(v[i]) for i in idx] for k, v in hist.items()}
 
-def run_synthetic(kind: str, cfg: ConnectionsConfig, seed: int, device, progress: bool = False, x=None) -> tuple[dict, nn.Module | None]:
-    "Train and evaluate one synthetic-set model; returns (record, model), model None if training went non-finite."
+def cached_run(path: Path | None, key: dict, run, build) -> tuple[dict, nn.Module | None]:
+    "`run() -> (record, model or None)` once: record and weights are kept at `path` and reused while `key` matches."
+    ck = load_checkpoint(path) if path is not None else None
+    if ck is not None and ck.get('key') == key:
+        model = None
+        if ck['model'] is not None: model = build(); model.load_state_dict(ck['model'])
+        return ck['record'], model
+    rec, model = run()
+    if path is not None: atomic_save(dict(key=key, record=rec, model=None if model is None else model.state_dict()), path)
+    return rec, model
+
+def run_synthetic(kind: str, cfg: ConnectionsConfig, seed: int, device, progress: bool = False, x=None,
+                  folder: Path | None = None) -> tuple[dict, nn.Module | None]:
+    "Train and evaluate one synthetic-set model (kept in `folder` if given); returns (record, model), model None if non-finite."
+    if folder is not None:
+        key = dict(kind=kind, seed=seed, cfg={k: v for k, v in cfg.to_dict().items() if not k.startswith('mnist')})
+        return cached_run(Path(folder)/f'{kind}_seed{seed}.pt', key,
+                          lambda: run_synthetic(kind, cfg, seed, device, progress, x), lambda: make_model(kind, cfg))
     x = synthetic_2x2() if x is None else x
     seed_everything(seed); model = make_model(kind, cfg); t0 = time.time()
     try: hist = fit(model, x, train_config(cfg, seed, device), progress=progress)
@@ -250,6 +267,8 @@ def compare_arms(a: dict, b: dict) -> dict:
     return dict(diff=d, se=se, z=d / se if se > 0 else float('nan'))
 
 # %% ../../nbs/15_connections.ipynb #cc1d2227
+MNIST_MODELS = ('avb', 'bigan', 'alpha_gan')
+
 def mnist_mode(cfg: ConnectionsConfig, device) -> str:
     "'full', 'limited' or 'off' from the `mnist` flag and the device ('auto': full on CUDA, off otherwise)."
     if cfg.mnist != 'auto': return cfg.mnist
@@ -260,14 +279,17 @@ def mnist_config(cfg: ConnectionsConfig) -> M.MNISTConfig:
                          adv_widths=cfg.adv_widths, adv_hidden=cfg.adv_hidden, adv_inner=cfg.adv_inner, seed=cfg.seed)
 
 def make_mnist_model(kind: str, cfg: ConnectionsConfig) -> nn.Module:
-    "'avb' (the MNIST experiment's AVB, 8-d) or 'alpha_gan' with the same encoder and decoder architecture."
+    "'avb' (the MNIST experiment's AVB, 8-d), 'bigan' or 'alpha_gan', all with the same encoder and decoder architecture."
     mcfg, img = mnist_config(cfg), (1, 28, 28)
     if kind == 'avb': return M.make_model('avb_8', mcfg)
+    enc = BlackBoxEncoder(ConvTrunk(img, cfg.enc_widths, (1, 1, 2, 2), cfg.mnist_eps_dim), 8)
+    dec = ConvDecoder(8, img, cfg.dec_widths, 7)
+    if kind == 'bigan':                            # the AVB adversary's architecture as the joint discriminator D(x, z)
+        D = conv_adversary(8, img, cfg.adv_widths, (2, 2, 2), cfg.adv_hidden, cfg.adv_inner); D.prior_term = False
+        return BiGAN(enc, dec, D)
     if kind == 'alpha_gan':
-        enc = BlackBoxEncoder(ConvTrunk(img, cfg.enc_widths, (1, 1, 2, 2), cfg.mnist_eps_dim), 8)
-        return AlphaGAN(enc, ConvDecoder(8, img, cfg.dec_widths, 7), ZAdversary(8, cfg.adv_hidden, prior_term=False),
-                        DataDiscriminator(img, cfg.adv_widths), cfg.l1_weight)
-    raise ValueError(f"unknown MNIST model {kind!r}; choose 'avb' or 'alpha_gan'")
+        return AlphaGAN(enc, dec, ZAdversary(8, cfg.adv_hidden, prior_term=False), DataDiscriminator(img, cfg.adv_widths), cfg.l1_weight)
+    raise ValueError(f"unknown MNIST model {kind!r}; choose one of {MNIST_MODELS}")
 
 @torch.no_grad()
 def evaluate_mnist(model, x: torch.Tensor, cfg: ConnectionsConfig) -> dict:
@@ -284,8 +306,8 @@ def evaluate_mnist(model, x: torch.Tensor, cfg: ConnectionsConfig) -> dict:
         e = model.elbo(x); r.update(elbo=e.mean().item(), elbo_se=se(e), elbo_kind='adversary estimate')
     return r
 
-def run_mnist(cfg: ConnectionsConfig, device, data=None, progress: bool = False) -> dict:
-    "Train AVB and alpha-GAN on MNIST as `mnist_mode` says; metrics and figure data, or a note when skipped."
+def run_mnist(cfg: ConnectionsConfig, device, data=None, progress: bool = False, folder: Path | None = None) -> dict:
+    "Train AVB, BiGAN and alpha-GAN on MNIST as `mnist_mode` says (resumable in `folder`); metrics and figure data, or a note."
     mode = mnist_mode(cfg, device)
     if mode == 'off':
         why = ("mnist='auto' on a CPU: the conv networks take seconds per step there; run with mnist='full' on a GPU "
@@ -301,13 +323,16 @@ def run_mnist(cfg: ConnectionsConfig, device, data=None, progress: bool = False)
     tc = TrainConfig(steps=steps, batch_size=cfg.mnist_batch, lr_primal=cfg.mnist_lr_primal, lr_adversary=cfg.mnist_lr_adversary,
                      betas=(0.5, 0.999), binarize=True, log_every=max(1, min(cfg.log_every, steps)),
                      checkpoint_every=steps, seed=cfg.seed, device=str(device))
-    for kind in ('avb', 'alpha_gan'):
+    def run(kind):
         seed_everything(cfg.seed); model = make_mnist_model(kind, cfg); t0 = time.time()
-        hist = fit(model, x_train, tc, progress=progress)
+        hist = fit(model, x_train, tc, None if folder is None else Path(folder)/f'mnist_{kind}', progress=progress)
         model.cpu(); seed_everything(cfg.seed + 1)
-        r = evaluate_mnist(model, x_test, cfg)
-        out['models'][kind] = dict(r, train_seconds=time.time() - t0, curves=_subsample(hist))
-        out['figures'][kind] = M.figure_data(model, x_test, cfg.n_figure, seed=cfg.seed)
+        return dict(evaluate_mnist(model, x_test, cfg), train_seconds=time.time() - t0, curves=_subsample(hist)), model
+    for kind in MNIST_MODELS:
+        path = None if folder is None else Path(folder)/f'mnist_{kind}.pt'
+        out['models'][kind], model = cached_run(path, dict(kind=kind, mode=mode, cfg=cfg.to_dict()), lambda: run(kind),
+                                                lambda: make_mnist_model(kind, cfg))
+        out['figures'][kind] = M.figure_data(model.eval(), x_test, cfg.n_figure, seed=cfg.seed)
     return out
 
 # %% ../../nbs/15_connections.ipynb #c324f0a1
@@ -399,17 +424,17 @@ def reproduce(preset: str | None = None, device='auto', seed: int = 0, out=None,
     cfg = ConnectionsConfig.preset(preset, seed=seed, **overrides)
     device, out = get_device(device), Path(out or results_dir(NAME, cfg.preset_name))
     out.mkdir(parents=True, exist_ok=True)
-    t0, x = time.time(), synthetic_2x2()
+    t0, x, ck = time.time(), synthetic_2x2(), out/'checkpoints'
     runs, models, syn = {a: [] for a in ARMS}, {}, {}
     for arm in ARMS:
         for s in range(cfg.n_seeds):
-            rec, model = run_synthetic(arm, cfg, cfg.seed + s, device, progress, x)
+            rec, model = run_synthetic(arm, cfg, cfg.seed + s, device, progress, x, ck)
             runs[arm].append(rec)
             if progress: print(f"{arm} seed {cfg.seed + s}: {rec['status']}" + (f", log p(x) {rec['log_likelihood']:.3f}" if model else ''))
             if arm == 'avb_js' and s == 0: syn['avb'], models['avb'] = rec, model
             if arm != 'avb_js' and s == 0: syn[arm] = rec
     for kind in ('aae', 'bigan'):
-        syn[kind], models[kind] = run_synthetic(kind, cfg, cfg.seed, device, progress, x)
+        syn[kind], models[kind] = run_synthetic(kind, cfg, cfg.seed, device, progress, x, ck)
     stab = {a: arm_summary(runs[a]) for a in ARMS}
     stab['kl_minus_js'] = compare_arms(stab['avb_kl'], stab['avb_js'])
     stab['kl_noprior_minus_js'] = compare_arms(stab['avb_kl_noprior'], stab['avb_js'])
@@ -419,7 +444,7 @@ def reproduce(preset: str | None = None, device='auto', seed: int = 0, out=None,
             if mdl is not None: seed_everything(cfg.seed); codes[k] = mdl.encode(x.repeat(cfg.n_plot, 1)).view(cfg.n_plot, 4, 2).numpy()
     S.fig6_latent(codes, out/'fig_latent.png')
     fig_stability(stab, runs, out/'fig_stability.png')
-    mn = run_mnist(cfg, device, data, progress)
+    mn = run_mnist(cfg, device, data, progress, ck)
     if mn.get('figures'): fig_mnist(mn['figures'], out/'fig_mnist.png')
     mn.pop('figures', None)
     results = dict(synthetic=syn, stability=stab, runs={a: [{k: v for k, v in r.items() if k != 'curves'} for r in runs[a]] for a in ARMS},
