@@ -57,6 +57,8 @@ class MNISTConfig(Config):
     lr_primal: float = 1e-4
     lr_adversary: float = 2e-4
     betas: tuple = (0.5, 0.999)
+    lr_decay: str = 'constant'        # or 'cosine' (TrainConfig.lr_decay): both rates decay to lr_final x over `steps`
+    lr_final: float = 0.05
     bf16: bool = True                 # bfloat16 autocast in training (evaluation runs in float32)
     compile: bool = True              # torch.compile the loss functions
     train_size: int = 55_000          # first `train_size` training images
@@ -147,7 +149,8 @@ def _write_json(p: Path, d: dict): atomic_write_text(p, json.dumps(d, indent=1, 
 def train_config(name: str, cfg: MNISTConfig, device) -> TrainConfig:
     "The `TrainConfig` of model `name`: the experiment's optimizer, simultaneous updates, dynamic binarization."
     return TrainConfig(steps=cfg.steps, batch_size=cfg.batch_size, lr_primal=cfg.lr_primal, lr_adversary=cfg.lr_adversary,
-                       betas=cfg.betas, scheme='simultaneous', binarize=True, log_every=min(cfg.log_every, cfg.steps),
+                       betas=cfg.betas, lr_decay=cfg.lr_decay, lr_final=cfg.lr_final, scheme='simultaneous', binarize=True,
+                       log_every=min(cfg.log_every, cfg.steps),
                        checkpoint_every=min(cfg.checkpoint_every, cfg.steps), device=str(device), bf16=cfg.bf16,
                        compile=cfg.compile, seed=cfg.seed * 100 + MODELS.index(name))
 
