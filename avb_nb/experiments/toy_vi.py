@@ -4,7 +4,7 @@
 
 # %% ../../nbs/10_toy_vi.ipynb #932ebc9c
 from __future__ import annotations
-import math, time
+import dataclasses, math, time
 from dataclasses import dataclass
 from pathlib import Path
 from typing import ClassVar
@@ -63,8 +63,11 @@ class ToyVIConfig(Config):
     lr_adversary: float = 6e-4
     n_eval: int = 10_000           # samples for the KL estimates and the figure
     k: int = 3                     # neighbours in the kNN entropy estimate
-    PRESETS: ClassVar = {'smoke': dict(steps=40, gaussian_steps=40, batch_size=128, n_eval=1000),
-                         'paper': dict()}
+    extra_seeds: tuple = ()        # further seeds: every fit repeated, KL only (the figure shows `seed`)
+    PRESETS: ClassVar = {'smoke': dict(steps=40, gaussian_steps=40, batch_size=128, n_eval=1000, extra_seeds=(1,)),
+                         'paper': dict(extra_seeds=(1, 2))}
+
+    def __post_init__(self): self.extra_seeds = tuple(int(s) for s in self.extra_seeds)
 
 # %% ../../nbs/10_toy_vi.ipynb #1cda8aca
 METHODS = ('avb', 'avb_ac', 'gaussian')
@@ -123,21 +126,26 @@ def reproduce(preset: str | None = None, device='auto', seed: int = 0, out=None,
     bad = set(cfg.targets) - set(TARGETS)
     if bad: raise ValueError(f"unknown target(s) {sorted(bad)}; choose from {sorted(TARGETS)}")
     device, out = get_device(device), Path(out or results_dir(NAME, cfg.preset_name))
-    t0, kl, samples, curves = time.time(), {m: {} for m in METHODS}, {}, {}
-    for t in cfg.targets:
-        lp, logZ, _ = TARGETS[t]
-        samples[t] = {}
-        for m in METHODS:
-            seed_everything(cfg.seed)
-            model = make_model(m, lp, cfg)
-            hist = fit(model, cfg.batch_size, train_config(m, cfg, device), out / 'checkpoints' / f'{t}_{m}', progress=progress)
-            model.cpu().eval()
-            seed_everything(cfg.seed + 1)
-            kl[m][t] = kl_to_target(model, lp, logZ, cfg.n_eval, cfg.k)
-            with torch.no_grad(): samples[t][m] = model.sample(cfg.n_eval).numpy()
-            curves[f'{t}_{m}'] = dict(hist)
+    t0, kl, samples, curves, seeds = time.time(), {m: {} for m in METHODS}, {}, {}, {}
+    for s in (cfg.seed, *cfg.extra_seeds):
+        c = dataclasses.replace(cfg, seed=s); seeds[s] = {m: {} for m in METHODS}
+        folder = out / 'checkpoints' / ('' if s == cfg.seed else f'seed{s}')
+        for t in cfg.targets:
+            lp, logZ, _ = TARGETS[t]
+            samples.setdefault(t, {})
+            for m in METHODS:
+                seed_everything(s)
+                model = make_model(m, lp, c)
+                hist = fit(model, c.batch_size, train_config(m, c, device), folder / f'{t}_{m}', progress=progress)
+                model.cpu().eval()
+                seed_everything(s + 1)
+                r = kl_to_target(model, lp, logZ, c.n_eval, c.k); seeds[s][m][t] = r['kl']
+                if s != cfg.seed: continue
+                kl[m][t] = r
+                with torch.no_grad(): samples[t][m] = model.sample(c.n_eval).numpy()
+                curves[f'{t}_{m}'] = dict(hist)
     _figure(None, cfg, samples, out / 'fig1_toy_vi.png')
-    results = dict(kl={m: {t: v['kl'] for t, v in kl[m].items()} for m in METHODS}, details=kl,
+    results = dict(kl={m: {t: v['kl'] for t, v in kl[m].items()} for m in METHODS}, details=kl, seeds=seeds,
                    log_Z=dict((t, TARGETS[t][1]) for t in cfg.targets), curves=curves)
     save_metrics(out, results, experiment=NAME, preset=cfg.preset_name, seed=cfg.seed, device=device,
                  wall_seconds=time.time() - t0, config=cfg)
@@ -147,6 +155,14 @@ def reproduce(preset: str | None = None, device='auto', seed: int = 0, out=None,
 def kl_table(m: dict) -> str:
     "Markdown table of KL(q || p) per method and target from a metrics dict."
     kl, targets = m['results']['kl'], list(m['results']['log_Z'])
-    rows = ['| method | ' + ' | '.join(f'KL(q‖p), {t}' for t in targets) + ' |', '|---|' + '---|' * len(targets)]
-    rows += [f'| {meth} | ' + ' | '.join(f'{kl[meth][t]:.3f}' for t in targets) + ' |' for meth in kl]
+    seeds = list(m['results'].get('seeds', {}).values())
+    head = [f'KL(q‖p), {t}' for t in targets]
+    if len(seeds) > 1: head += [f'{t}: median [min, max] over {len(seeds)} seeds' for t in targets]
+    rows = ['| method | ' + ' | '.join(head) + ' |', '|---|' + '---|' * len(head)]
+    for meth in kl:
+        cells = [f'{kl[meth][t]:.3f}' for t in targets]
+        if len(seeds) > 1:
+            v = {t: np.array([s[meth][t] for s in seeds]) for t in targets}
+            cells += [f'{np.median(v[t]):.3f} [{v[t].min():.3f}, {v[t].max():.3f}]' for t in targets]
+        rows.append(f'| {meth} | ' + ' | '.join(cells) + ' |')
     return '\n'.join(rows)
