@@ -15,7 +15,8 @@ from tqdm.auto import tqdm
 from ..core import (Config, get_device, seed_everything, save_metrics, load_metrics, results_dir,
                          atomic_write_text, atomic_save, load_checkpoint, device_name, git_commit)
 from ..data import load_mnist, load_binarized_mnist
-from ..nets import ConvTrunk, BlackBoxEncoder, GaussianEncoder, ACEncoder, ConvDecoder, conv_adversary
+from ..nets import (ConvTrunk, MLPTrunk, BlackBoxEncoder, GaussianEncoder, ACEncoder, ConvDecoder, MLPDecoder,
+                         conv_adversary, mlp_adversary)
 from ..objectives import VAE, AVB, AVBAC
 from ..train import fit, TrainConfig, TrainStep
 
@@ -64,7 +65,9 @@ class MNISTConfig(Config):
     train_size: int = 55_000          # first `train_size` training images
     log_every: int = 500
     checkpoint_every: int = 2_000
-    # networks (section 5.2, Figure 8)
+    # networks (section 5.2, Figure 8); arch='mlp' swaps in fully connected nets (the CPU preset)
+    arch: str = 'conv'
+    mlp_hidden: tuple = (300, 300)    # arch='mlp': hidden units of encoder, decoder and adversary
     enc_widths: tuple = (64, 128, 256, 512)
     eps_dim: int = 32                 # AVB's noise, added to every feature map
     basis_hidden: tuple = (128, 128, 128)
@@ -89,9 +92,13 @@ class MNISTConfig(Config):
                       dec_widths=(8, 8, 4), adv_widths=(4, 4, 4), adv_hidden=(16,), adv_inner=16,
                       elbo_examples=48, elbo_samples=2, eval_batch=48, ais_examples=12, ais_steps=3,
                       ais_chains=2, ais_leapfrog=2, ais_chunk=6, n_figure=16),
+        # a labelled stand-in for machines without a GPU: MLPs, 10k steps, a shortened AIS on 256 examples
+        'cpu': dict(arch='mlp', steps=10_000, batch_size=128, lr_primal=3e-4, lr_adversary=6e-4, bf16=False,
+                    compile=False, adv_inner=300, ais_examples=256, ais_steps=500, ais_chunk=256, static=False),
         'paper': {}}
 
     def __post_init__(self):
+        if self.arch not in ('conv', 'mlp'): raise ValueError(f"arch must be 'conv' or 'mlp', got {self.arch!r}")
         self.models = tuple(parse_model(m)[0] + '_' + str(parse_model(m)[1]) for m in self.models)
         for f in ('steps', 'batch_size', 'train_size', 'elbo_examples', 'elbo_samples', 'eval_batch', 'ais_examples',
                   'ais_steps', 'ais_chains', 'ais_leapfrog', 'ais_chunk', 'n_figure', 'log_every', 'checkpoint_every'):
@@ -110,10 +117,15 @@ def make_model(name: str, cfg: MNISTConfig):
     "The model `name` (one of MODELS) with the networks of `cfg`."
     kind, d = parse_model(name)
     img = (1, 28, 28)
-    trunk = lambda eps_dim=0: ConvTrunk(img, cfg.enc_widths, (1, 1, 2, 2), eps_dim)
-    dec = ConvDecoder(d, img, cfg.dec_widths, 7)
+    if cfg.arch == 'mlp':
+        trunk = lambda eps_dim=0: MLPTrunk(784, cfg.mlp_hidden, eps_dim)
+        dec = MLPDecoder(d, (784,), cfg.mlp_hidden)
+    else:
+        trunk = lambda eps_dim=0: ConvTrunk(img, cfg.enc_widths, (1, 1, 2, 2), eps_dim)
+        dec = ConvDecoder(d, img, cfg.dec_widths, 7)
     if kind == 'vae': return VAE(GaussianEncoder(trunk(), d), dec)
-    adv = conv_adversary(d, img, cfg.adv_widths, (2, 2, 2), cfg.adv_hidden, cfg.adv_inner)
+    adv = (mlp_adversary(784, d, cfg.mlp_hidden, cfg.adv_inner) if cfg.arch == 'mlp' else
+           conv_adversary(d, img, cfg.adv_widths, (2, 2, 2), cfg.adv_hidden, cfg.adv_inner))
     if kind == 'avb': return AVB(BlackBoxEncoder(trunk(cfg.eps_dim), d), dec, adv)
     n_bases, eps_dim = (16, 32) if d <= 8 else (32, 64)          # the authors' basis counts
     return AVBAC(ACEncoder(trunk(), d, n_bases, eps_dim, cfg.basis_hidden), dec, adv)
