@@ -23,7 +23,7 @@ from ..train import fit, TrainConfig, TrainStep
 # %% auto #0
 __all__ = ['NAME', 'MODELS', 'PAPER_TABLE2', 'parse_model', 'MNISTConfig', 'make_model', 'n_params', 'test_sets', 'train_images',
            'train_config', 'train_model', 'elbo_values', 'ais_init', 'ais_values', 'evaluate_model', 'figure_data',
-           'plot_figures', 'fingerprint', 'summarize', 'run_model', 'reproduce', 'table2', 'estimate']
+           'plot_figures', 'fingerprint', 'summarize', 'run_model', 'reproduce', 'table2', 'elbo_vs_ais', 'estimate']
 
 # %% ../../nbs/13_mnist.ipynb #ed2c6b93
 NAME = 'mnist'
@@ -395,6 +395,19 @@ def table2(metrics: dict | None = None) -> str:
                         _pm(s.get('elbo'), s.get('elbo_se'), est), _pm(s.get('ais'), s.get('ais_se')), f"{r['train_steps']:,}"]
         rows.append('| ' + ' | '.join(row) + ' |')
     return '\n'.join(rows)
+
+def elbo_vs_ais(metrics: dict) -> str:
+    "One sentence per finished model: AIS minus ELBO with its standard error, flagging ELBO estimates above AIS."
+    out = []
+    for m in MODELS:
+        r = metrics.get('results', {}).get(m)
+        if r is None: continue
+        d, se = r['ais_minus_elbo'], r['ais_minus_elbo_se']
+        what = 'adversary ELBO estimate' if r['elbo_is_estimate'] else 'ELBO'
+        if d < -2 * se: note = f"the {what} **exceeds** AIS by {-d:.1f} ± {se:.1f} nats (possible for an estimate, never for a bound)"
+        else: note = f"AIS exceeds the {what} by {d:.1f} ± {se:.1f} nats"
+        out.append(f"{m}: {note} (on the {r['ais_n']} AIS examples).")
+    return ' '.join(out)
 
 # %% ../../nbs/13_mnist.ipynb #b06e807f
 def _sync(dev):
