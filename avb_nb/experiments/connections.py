@@ -312,7 +312,7 @@ def run_mnist(cfg: ConnectionsConfig, device, data=None, progress: bool = False,
     if mode == 'off':
         why = ("mnist='auto' on a CPU: the conv networks take seconds per step there; run with mnist='full' on a GPU "
                "(or mnist='limited' for a short CPU run)") if cfg.mnist == 'auto' else "mnist='off'"
-        return dict(mode='off', note=f'MNIST part (alpha-GAN vs AVB) skipped: {why}')
+        return dict(mode='off', note=f'MNIST part (AVB, BiGAN, alpha-GAN) skipped: {why}')
     steps, n_train = (cfg.mnist_steps, cfg.mnist_train_size) if mode == 'full' else (cfg.mnist_limited_steps, cfg.mnist_limited_train_size)
     x_train = load_mnist('train', data)[0][:n_train]
     g = torch.Generator().manual_seed(cfg.seed)
