@@ -1,17 +1,20 @@
 """Run notebooks top to bottom in a fresh in-process kernel and store their outputs (for the docs).
 
 Usage: .venv/bin/python tools/execute_nb.py nbs/10_toy_vi.ipynb [more.ipynb ...]
-Then run `nbdev_clean`. The docs show the outputs stored in the notebooks.
+Then run `nbdev_clean`. The docs show the outputs stored in the notebooks. Cells flagged `#| slow`
+are skipped, as `nbdev_test` skips them (they are meant for a GPU or a long run).
 """
 import os, sys
 from pathlib import Path
 from execnb.nbio import read_nb, write_nb
 from execnb.shell import CaptureShell
 
+def _slow(cell) -> bool: return any(l.strip().replace(' ', '') == '#|slow' for l in cell.source.splitlines())
+
 def execute(path: Path):
     nb, cwd = read_nb(path), os.getcwd()
     os.chdir(path.parent)
-    try: CaptureShell(path).run_all(nb, exc_stop=True)
+    try: CaptureShell(path).run_all(nb, exc_stop=True, preproc=_slow)
     finally: os.chdir(cwd)
     write_nb(nb, path)
     print(f"executed {path}")
