@@ -10,7 +10,8 @@ it. The page fails if
   * an <img> is broken: its file is missing, empty or does not decode (checked by the browser
     and again with Pillow);
   * an internal link points at a missing page or a missing #anchor;
-  * the sidebar does not list the built pages in the order of nbs/sidebar.yml.
+  * the sidebar does not list the built pages in the order of nbs/sidebar.yml;
+  * a page listed in nbs/sidebar.yml was not built (its notebook failed to process).
 It also saves screenshots of the index and the theory page to `_site/screenshots/`.
 Usage: python tools/check_docs.py [--site _site] [--chromium chromium]
 """
@@ -139,6 +140,8 @@ def main(argv=None):
     errors, report, id_cache = [], {}, {}
     built = json.loads((site/'pages.json').read_text())['pages'] if (site/'pages.json').exists() else pages
     want_nav = [page_name(n) for _, ns in sidebar_entries(ROOT/'nbs'/'sidebar.yml') for n in ns if page_name(n) in built]
+    listed = [page_name(n) for _, ns in sidebar_entries(ROOT/'nbs'/'sidebar.yml') for n in ns]
+    errors += [f"{p}: listed in nbs/sidebar.yml but not built (see the build's warnings)" for p in listed if p not in pages]
     for page in pages:
         dom = parse(doms[page])
         errs = check_page(site, page, dom, id_cache)
