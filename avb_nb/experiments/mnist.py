@@ -23,7 +23,8 @@ from ..train import fit, TrainConfig, TrainStep
 # %% auto #0
 __all__ = ['NAME', 'MODELS', 'PAPER_TABLE2', 'parse_model', 'MNISTConfig', 'make_model', 'n_params', 'test_sets', 'train_images',
            'train_config', 'train_model', 'elbo_values', 'ais_init', 'ais_values', 'evaluate_model', 'figure_data',
-           'plot_figures', 'fingerprint', 'summarize', 'run_model', 'reproduce', 'table2', 'elbo_vs_ais', 'estimate']
+           'plot_figures', 'fingerprint', 'summarize', 'run_model', 'reproduce', 'table2', 'paired_ais', 'elbo_vs_ais',
+           'estimate']
 
 # %% ../../nbs/13_mnist.ipynb #ed2c6b93
 NAME = 'mnist'
@@ -254,6 +255,7 @@ def evaluate_model(model, xs: dict, cfg: MNISTConfig, cache_dir: Path | None = N
         r.update(ais_n=len(a['values']), ais_chain_se=a['chain_se'].mean().item(), ais_accept=a['accept'],
                  ais_seconds=a['seconds'], elbo_on_ais_examples=e[:cfg.ais_examples].double().mean().item())
         r.update(zip(('ais_minus_elbo', 'ais_minus_elbo_se'), _mean_se(diff)))
+        r['ais_values'] = [round(v, 3) for v in a['values'].tolist()]   # per example: paired comparisons between models
         out[tag] = r
     res = dict(out.pop('dynamic'))
     if out: res['static'] = out['static']
@@ -396,6 +398,13 @@ def table2(metrics: dict | None = None) -> str:
         rows.append('| ' + ' | '.join(row) + ' |')
     return '\n'.join(rows)
 
+def paired_ais(metrics: dict, a: str, b: str) -> tuple[float, float] | None:
+    "Mean AIS difference a - b over the same test examples, with its standard error (None if either lacks per-example values)."
+    ra, rb = (metrics.get('results', {}).get(m, {}) for m in (a, b))
+    va, vb = ra.get('ais_values'), rb.get('ais_values')
+    if not va or not vb or len(va) != len(vb): return None
+    return _mean_se(torch.tensor(va, dtype=torch.float64) - torch.tensor(vb, dtype=torch.float64))
+
 def elbo_vs_ais(metrics: dict) -> str:
     "One sentence per finished model: AIS minus ELBO with its standard error, flagging ELBO estimates above AIS."
     out = []
@@ -407,6 +416,10 @@ def elbo_vs_ais(metrics: dict) -> str:
         if d < -2 * se: note = f"the {what} **exceeds** AIS by {-d:.1f} ± {se:.1f} nats (possible for an estimate, never for a bound)"
         else: note = f"AIS exceeds the {what} by {d:.1f} ± {se:.1f} nats"
         out.append(f"{m}: {note} (on the {r['ais_n']} AIS examples).")
+    pairs = [(a, b, paired_ais(metrics, a, b)) for a, b in (('avb_ac_8', 'vae_8'), ('avb_ac_32', 'vae_32'), ('avb_ac_8', 'avb_8'))]
+    if any(p for *_, p in pairs):
+        out.append('Paired AIS differences on the same examples: ' + ', '.join(f"{a} - {b} = {d:+.2f} ± {se:.2f}"
+                                                                             for a, b, p in pairs if p for d, se in [p]) + ' nats.')
     return ' '.join(out)
 
 # %% ../../nbs/13_mnist.ipynb #b06e807f
