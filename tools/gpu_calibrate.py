@@ -275,6 +275,8 @@ def main(argv=None):
     ap.add_argument('--out', required=True)
     ap.add_argument('--budget', type=float, default=300., help='seconds; measurements that would pass it are skipped')
     ap.add_argument('--tiny', action='store_true', help='tiny nets and batches (the CPU dry run of this same script)')
+    ap.add_argument('--sections', default='train,variants,concurrency,ais,large',
+                    help='comma-separated subset of: train, variants, concurrency, ais, large')
     args = ap.parse_args(argv)
     Path(args.out).mkdir(parents=True, exist_ok=True)
     dev = torch.device('cuda' if torch.cuda.is_available() else 'cpu')
@@ -286,29 +288,30 @@ def main(argv=None):
     gpu = dev.type == 'cuda'
     modes = ('graph', 'eager') if gpu else ('eager',)
     X = torch.rand(64 if args.tiny else 55_000, 784, device=dev)
-    for mode in modes:                                  # 1. every model, TF32, eager and graph
+    want = set(args.sections.split(','))
+    for mode in (modes if 'train' in want else ()):                                  # 1. every model, TF32, eager and graph
         for B in batches:
             if mode == 'eager' and B == batches[-1] and not args.tiny: continue
             for name in MODELS:
                 rec.run('training', dict(model=name, batch=B, mode=mode, precision='tf32', ac_bases='loop'),
                         train_row(name, B, mode, X, dev, s, min_s), 8)
-    for B in batches[:2]:                              # 2. AC bases batched; bf16 autocast
+    for B in (batches[:2] if 'variants' in want else ()):   # 2. AC bases batched; bf16 autocast
         for name in ('avb_ac_8', 'avb_ac_32'):
             rec.run('training', dict(model=name, batch=B, mode=modes[0], precision='tf32', ac_bases='batched'),
                     train_row(name, B, modes[0], X, dev, s, min_s, batched=True), 8)
-    for B in batches[1:]:
+    for B in (batches[1:] if 'variants' in want else ()):
         for name in ('avb_8', 'avb_ac_32'):
             rec.run('training', dict(model=name, batch=B, mode=modes[0], precision='bf16', ac_bases='batched'),
                     train_row(name, B, modes[0], X, dev, s, min_s, bf16=True, batched=True), 8)
-    if gpu:                                             # 3. five models at once
+    if gpu and 'concurrency' in want:                   # 3. five models at once
         for B in (64, 512):
             rec.run('concurrency', dict(batch=B, models=list(MODELS)), concurrency_row(B, X, dev, s, min_s), 20)
     rows = 40 if args.tiny else 2048 * 5                # 4. AIS at the paper's protocol size
-    for z_dim in (8, 32):
+    for z_dim in ((8, 32) if 'ais' in want else ()):
         for mode in modes:
             rec.run('ais', dict(kind='gradient', z_dim=z_dim, rows=rows, mode=mode), ais_grad_row(z_dim, rows, mode, dev, s, min_s), 6)
         rec.run('ais', dict(kind='library', z_dim=z_dim, rows=rows), ais_library_row(z_dim, rows, 3 if args.tiny else 20, dev, s), 15)
-    if gpu:                                             # 5. larger batches, if time is left
+    if gpu and 'large' in want:                         # 5. larger batches, if time is left
         for B in (2048, 4096):
             for name in MODELS:
                 rec.run('training', dict(model=name, batch=B, mode='graph', precision='tf32', ac_bases='batched'),
