@@ -11,9 +11,10 @@ import torch.nn.functional as F
 
 # %% auto #0
 __all__ = ['mlp', 'init_small_', 'MLPTrunk', 'ConvTrunk', 'BlackBoxEncoder', 'mlp_encoder', 'conv_encoder', 'GaussianEncoder',
-           'gaussian_mlp_encoder', 'gaussian_conv_encoder', 'ACEncoder', 'ac_mlp_encoder', 'ac_conv_encoder', 'Decoder',
-           'MLPDecoder', 'ConvDecoder', 'conv_decoder28', 'conv_decoder64', 'ResBlock', 'ResNetDecoder', 'Adversary',
-           'mlp_adversary', 'conv_adversary', 'NeuralSampler', 'ZAdversary']
+           'gaussian_mlp_encoder', 'gaussian_conv_encoder', 'BasisMLPs', 'ACEncoder', 'ac_mlp_encoder',
+           'ac_conv_encoder', 'Decoder', 'MLPDecoder', 'ConvDecoder', 'conv_decoder28', 'conv_decoder64', 'ResBlock',
+           'ResNetDecoder', 'Adversary', 'mlp_adversary', 'conv_adversary', 'NeuralSampler', 'ZAdversary',
+           'StridedConvTrunk', 'SoftplusConvDecoder', 'glorot_init_']
 
 # %% ../nbs/03_nets.ipynb #fb38b9ec
 def mlp(sizes, act=nn.ELU, out_act=None) -> nn.Sequential:
@@ -137,9 +138,25 @@ def gaussian_conv_encoder(z_dim: int, img_shape=(1, 28, 28), widths=(64, 128, 25
     return GaussianEncoder(ConvTrunk(img_shape, widths, strides), z_dim)
 
 # %% ../nbs/03_nets.ipynb #65260fe5
+class BasisMLPs(nn.Module):
+    """`n` independent MLPs of layer sizes `sizes` (ELU between layers), evaluated together: one batched
+    matmul per layer maps `(n, batch, sizes[0])` to `(n, batch, sizes[-1])`. Initialised as `nn.Linear`."""
+    def __init__(self, n: int, sizes, act=F.elu):
+        super().__init__()
+        pairs = list(zip(sizes[:-1], sizes[1:]))
+        self.W = nn.ParameterList(nn.Parameter(torch.empty(n, a, b).uniform_(-a ** -.5, a ** -.5)) for a, b in pairs)
+        self.b = nn.ParameterList(nn.Parameter(torch.empty(n, 1, b).uniform_(-a ** -.5, a ** -.5)) for a, b in pairs)
+        self.act = act
+
+    def forward(self, h):
+        for i, (W, b) in enumerate(zip(self.W, self.b)):
+            h = torch.baddbmm(b, h, W)
+            if i < len(self.W) - 1: h = self.act(h)
+        return h
+
 class ACEncoder(nn.Module):
     """Basis-vector encoder (7.10): `z = z0(x) + sum_i a_i(x) * v_i(eps_i)`, a_i = elu(dense - 5) + 1,
-    v_i an MLP (default 3x128 ELU) per basis. `forward(x) -> (z, mean, std)` with (7.11)-(7.12)
+    v_i an MLP (default 3x128 ELU) per basis, all bases in one `BasisMLPs`. `forward(x) -> (z, mean, std)` with (7.11)-(7.12)
     estimated from the batch of v_i samples (detached; std = sqrt(var + 1e-4))."""
     def __init__(self, trunk: nn.Module, z_dim: int, n_bases: int = 16, eps_dim: int = 32,
                  basis_hidden=(128, 128, 128), var_eps: float = 1e-4):
@@ -148,7 +165,7 @@ class ACEncoder(nn.Module):
         self.trunk, self.z_dim, self.n_bases, self.eps_dim, self.var_eps = trunk, z_dim, n_bases, eps_dim, var_eps
         self.z0 = nn.Linear(trunk.out_dim, z_dim)
         self.a = nn.Linear(trunk.out_dim, n_bases * z_dim)
-        self.v = nn.ModuleList(mlp([eps_dim, *basis_hidden, z_dim]) for _ in range(n_bases))
+        self.v = BasisMLPs(n_bases, [eps_dim, *basis_hidden, z_dim])
 
     def coefficients(self, x):
         "`(z0, a)` with shapes `(batch, z_dim)`, `(batch, n_bases, z_dim)`."
@@ -157,17 +174,18 @@ class ACEncoder(nn.Module):
 
     def bases(self, n: int, device=None, dtype=None):
         "n samples of every basis vector: `(n, n_bases, z_dim)`."
-        eps = torch.randn(n, self.n_bases, self.eps_dim, device=device, dtype=dtype)
-        return torch.stack([f(eps[:, i]) for i, f in enumerate(self.v)], 1)
+        eps = torch.randn(self.n_bases, n, self.eps_dim, device=device, dtype=dtype)
+        return self.v(eps).transpose(0, 1)
 
     def forward(self, x):
         z0, a = self.coefficients(x)
         v = self.bases(x.shape[0], z0.device, z0.dtype)
         if v.shape[0] < 2: raise ValueError("the AC encoder estimates moments from the batch: use batch size >= 2")
         z = z0 + (a * v).sum(1)
-        v_mean, v_var = v.detach().mean(0), v.detach().var(0, unbiased=False)
-        mean = (z0 + (a * v_mean).sum(1)).detach()                                 # (7.11)
-        std = ((a ** 2 * v_var).sum(1) + self.var_eps).sqrt().detach()             # (7.12)
+        v_mean, v_var = v.detach().float().mean(0), v.detach().float().var(0, unbiased=False)   # float32 under autocast
+        a32 = a.detach().float()
+        mean = z0.detach().float() + (a32 * v_mean).sum(1)                                     # (7.11)
+        std = ((a32 ** 2 * v_var).sum(1) + self.var_eps).sqrt()                                 # (7.12)
         return z, mean, std
 
 def ac_mlp_encoder(x_dim: int, z_dim: int, hidden=(512, 512), n_bases: int = 16, eps_dim: int = 32) -> ACEncoder:
@@ -267,12 +285,14 @@ class ResNetDecoder(Decoder):
 class Adversary(nn.Module):
     "T(x, z) = <theta(x), s(z)> + Tx(x) + Tz(z) + 0.5||z||^2 (the last term: -log N(z; 0, I) up to a constant)."
     def __init__(self, x_net: nn.Module, z_dim: int, x_out: int, hidden=(512, 512), inner_dim: int = 512,
-                 act=lambda: nn.LeakyReLU(0.2), prior_term: bool = True):
+                 act=lambda: nn.LeakyReLU(0.2), prior_term: bool = True, theta_act=None, small_s: bool = True):
         super().__init__()
         self.x_net, self.z_dim, self.prior_term = x_net, z_dim, prior_term
-        self.theta = nn.Sequential(mlp([x_out, *hidden], act), act(), init_small_(nn.Linear(hidden[-1], inner_dim)))
+        theta_out = [theta_act()] if theta_act else []          # the authors' MNIST adversary: ELU after theta
+        self.theta = nn.Sequential(mlp([x_out, *hidden], act), act(), init_small_(nn.Linear(hidden[-1], inner_dim)), *theta_out)
         self.Tx = nn.Sequential(mlp([x_out, *hidden], act), act(), init_small_(nn.Linear(hidden[-1], 1)))
-        self.s = nn.Sequential(mlp([z_dim, *hidden], act), act(), init_small_(nn.Linear(hidden[-1], inner_dim)))
+        s_out = nn.Linear(hidden[-1], inner_dim)
+        self.s = nn.Sequential(mlp([z_dim, *hidden], act), act(), init_small_(s_out) if small_s else s_out)
         self.Tz = nn.Sequential(mlp([z_dim, *hidden], act), act(), init_small_(nn.Linear(hidden[-1], 1)))
 
     def forward(self, x, z):
@@ -287,9 +307,9 @@ class _Flat(nn.Module):
     def __init__(self, dim): super().__init__(); self.dim = dim
     def forward(self, x): return _check_flat(x, self.dim)
 
-def mlp_adversary(x_dim: int, z_dim: int, hidden=(512, 512), inner_dim: int = 512) -> Adversary:
-    "MLP adversary (synthetic set: 512-unit branches)."
-    return Adversary(_Flat(x_dim), z_dim, x_dim, hidden, inner_dim)
+def mlp_adversary(x_dim: int, z_dim: int, hidden=(512, 512), inner_dim: int = 512, **kw) -> Adversary:
+    "MLP adversary on the flattened x (synthetic set: 512-unit branches); `kw` go to `Adversary`."
+    return Adversary(_Flat(x_dim), z_dim, x_dim, hidden, inner_dim, **kw)
 
 def conv_adversary(z_dim: int, img_shape=(1, 28, 28), widths=(64, 128, 256), strides=(2, 2, 2),
                    hidden=(1024, 1024, 1024), inner_dim: int = 8192) -> Adversary:
@@ -322,3 +342,45 @@ class ZAdversary(nn.Module):
         z = _check_flat(z, self.z_dim, 'z')
         T = self.net(z).squeeze(1)
         return T + 0.5 * (z ** 2).sum(1) if self.prior_term else T
+
+# %% ../nbs/03_nets.ipynb #rel0code
+class StridedConvTrunk(nn.Module):
+    """x -> 2x-1 -> 5x5 stride-2 convolutions (`act`; 28 -> 14 -> 7 -> 4), each followed, with `eps_dim > 0`,
+    by a dense map of eps added to its whole feature map -> flatten -> dense `fc` (`act`). Output `(batch, fc)`."""
+    def __init__(self, img_shape=(1, 28, 28), widths=(64, 128, 256), fc: int = 800, eps_dim: int = 0, act=nn.ELU):
+        super().__init__()
+        self.img_shape, self.eps_dim, self.out_dim = tuple(img_shape), eps_dim, fc
+        chans, sizes, h = [img_shape[0], *widths], [], img_shape[1]
+        for _ in widths: h = (h - 1) // 2 + 1; sizes.append(h)
+        self.convs = nn.ModuleList(nn.Conv2d(a, b, 5, 2, padding=2) for a, b in zip(chans[:-1], chans[1:]))
+        self.noise = nn.ModuleList(nn.Linear(eps_dim, c * s * s) for c, s in zip(widths, sizes)) if eps_dim else None
+        self.fc, self.act = nn.Linear(widths[-1] * sizes[-1] ** 2, fc), act()
+
+    def forward(self, x, eps=None):
+        h = 2 * _check_img(x, self.img_shape) - 1
+        for i, conv in enumerate(self.convs):
+            h = self.act(conv(h))
+            if self.eps_dim: h = h + self.noise[i](eps).view_as(h)
+        return self.act(self.fc(h.flatten(1)))
+
+class SoftplusConvDecoder(Decoder):
+    "z -> dense `hidden` -> dense 4x4x`widths[0]` -> transposed 5x5 convs to 7x7, 14x14, 28x28 (softplus between): 5 layers."
+    def __init__(self, z_dim: int, x_shape=(1, 28, 28), hidden: int = 300, widths=(32, 32, 16), **kw):
+        super().__init__(z_dim, x_shape, **kw)
+        if tuple(x_shape[1:]) != (28, 28): raise ValueError(f"SoftplusConvDecoder makes 28x28 images, not {x_shape}")
+        a, b, c = widths
+        self.net = nn.Sequential(nn.Linear(z_dim, hidden), nn.Softplus(), nn.Linear(hidden, a * 16), nn.Softplus(),
+                                 nn.Unflatten(1, (a, 4, 4)), nn.ConvTranspose2d(a, b, 5, 2, 2), nn.Softplus(),
+                                 nn.ConvTranspose2d(b, c, 5, 2, 2, 1), nn.Softplus(),
+                                 nn.ConvTranspose2d(c, x_shape[0], 5, 2, 2, 1), nn.Flatten(1))
+
+def glorot_init_(module: nn.Module) -> nn.Module:
+    "TensorFlow's defaults: Glorot-uniform weights and zero biases for every linear, (transposed) conv and `BasisMLPs` layer."
+    for m in module.modules():
+        if isinstance(m, (nn.Linear, nn.Conv2d, nn.ConvTranspose2d)):
+            nn.init.xavier_uniform_(m.weight); nn.init.zeros_(m.bias)
+        elif isinstance(m, BasisMLPs):
+            for W, b in zip(m.W, m.b):
+                bound = math.sqrt(6 / (W.shape[1] + W.shape[2]))
+                nn.init.uniform_(W, -bound, bound); nn.init.zeros_(b)
+    return module

@@ -39,6 +39,7 @@ class TrainConfig(Config):
     device: str = 'auto'
     bf16: bool = False                 # bfloat16 autocast for the forward pass
     compile: bool = False              # torch.compile the model's loss functions
+    cuda_graph: bool = False           # on a CUDA device: capture the whole step (simultaneous scheme) in a CUDA graph
     PRESETS: ClassVar = {
         'smoke': dict(steps=200, batch_size=64, log_every=20, checkpoint_every=100),
         # the authors' MNIST optimizer settings; each experiment sets its own `steps`
@@ -64,7 +65,7 @@ class TrainConfig(Config):
 def _scalars(L: dict) -> dict[str, Tensor]: return {k: v.detach().float() for k, v in L.items() if isinstance(v, Tensor) and v.ndim == 0}
 
 def _grad_norm(grads: list[Tensor]) -> Tensor:
-    return torch.linalg.vector_norm(torch.stack([torch.linalg.vector_norm(g.float()) for g in grads]))
+    return nn.utils.get_total_norm(grads, foreach=grads[0].is_cuda)
 
 class TrainStep:
     "One iteration of Algorithm 1 for `model` under `cfg`; `step(next_batch)` updates and returns the terms."
@@ -73,35 +74,79 @@ class TrainStep:
         self.P = [p for p in model.primal_parameters() if p.requires_grad]
         self.A = [p for p in model.adversary_parameters() if p.requires_grad]
         if not self.P: raise ValueError("model.primal_parameters() is empty: nothing to train")
-        self.opt_p = torch.optim.Adam(self.P, lr=cfg.lr_primal, betas=cfg.betas)
-        self.opt_a = torch.optim.Adam(self.A, lr=cfg.lr_adversary, betas=cfg.betas) if self.A else None
-        self.alternating = cfg.scheme == 'alternating' and self.opt_a is not None
+        self.alternating = cfg.scheme == 'alternating' and bool(self.A)
+        self.device_type = self.P[0].device.type
+        self.graphed = cfg.cuda_graph and self.device_type == 'cuda' and not self.alternating
+        if cfg.cuda_graph and self.device_type == 'cuda' and self.alternating:
+            warnings.warn("cuda_graph needs scheme='simultaneous'; the alternating scheme runs eagerly")
+        self.graph, self.warm = None, 0
+        self.opt_p = self._adam(self.P, cfg.lr_primal)
+        self.opt_a = self._adam(self.A, cfg.lr_adversary) if self.A else None
         self.losses, self.adversary_losses = model.losses, getattr(model, 'adversary_losses', None)
         if cfg.compile:
             self.losses = torch.compile(model.losses)
             if self.adversary_losses: self.adversary_losses = torch.compile(self.adversary_losses)
         if self.alternating and 'adversary' in signature(model.losses).parameters:
             self.losses = partial(self.losses, adversary=False)   # the adversary trains on fresh batches below
-        self.device_type = next(iter(self.P)).device.type
+
+    def _adam(self, params, lr):
+        "Adam; fused on a GPU, and capturable with its learning rate in a device tensor when the step is graphed."
+        if not self.graphed: return torch.optim.Adam(params, lr=lr, betas=self.cfg.betas, fused=self.device_type == 'cuda')
+        return torch.optim.Adam(params, lr=torch.tensor(lr, device=params[0].device), betas=self.cfg.betas,
+                                fused=True, capturable=True)
 
     def set_lr(self, factor: float):
         "Scale both learning rates to `factor` times their configured values."
         for opt, lr in ((self.opt_p, self.cfg.lr_primal), (self.opt_a, self.cfg.lr_adversary)):
-            for g in (opt.param_groups if opt else ()): g['lr'] = lr * factor
+            for g in (opt.param_groups if opt else ()):
+                if isinstance(g['lr'], Tensor): g['lr'].fill_(lr * factor)
+                else: g['lr'] = lr * factor
 
     def _forward(self, f, x) -> dict:
-        with torch.autocast(self.device_type, dtype=torch.bfloat16, enabled=self.cfg.bf16): return f(x)
+        with torch.autocast(self.device_type, dtype=torch.bfloat16, enabled=self.cfg.bf16, cache_enabled=not self.graphed):
+            return f(x)
 
     def _apply(self, opt, params, grads) -> Tensor:
         "Set `.grad` (None where a parameter is unused), clip, step; returns the gradient norm."
         for p, g in zip(params, grads): p.grad = g
         used = [g for g in grads if g is not None]
-        gn = (nn.utils.clip_grad_norm_([p for p in params if p.grad is not None], self.cfg.clip_grad)
+        gn = (nn.utils.clip_grad_norm_([p for p in params if p.grad is not None], self.cfg.clip_grad, foreach=used[0].is_cuda)
               if self.cfg.clip_grad else _grad_norm(used))
         opt.step()
         return gn
 
     def __call__(self, next_batch: Callable[[], Tensor | int]) -> dict[str, Tensor]:
+        if not self.graphed: return self._step(next_batch)
+        x = next_batch()
+        if not isinstance(x, Tensor):
+            warnings.warn("cuda_graph needs tensor batches; this model trains eagerly"); self.graphed = False
+            return self._step(lambda: x)
+        if self.graph is None:
+            if self.warm < 2: return self._warm_up(x)
+            try: self._capture(x)
+            except RuntimeError as e:
+                warnings.warn(f"CUDA graph capture failed ({type(e).__name__}: {str(e)[:200]}); training continues eagerly")
+                self.graphed, self.graph = False, None
+                return self._step(lambda: x)
+        self.x_static.copy_(x); self.graph.replay()
+        return dict(self.terms_static)
+
+    def _warm_up(self, x):
+        "An eager step on a side stream (as CUDA graph capture requires); it creates the optimizer state."
+        s = torch.cuda.Stream(); s.wait_stream(torch.cuda.current_stream())
+        with torch.cuda.stream(s): terms = self._step(lambda: x)
+        torch.cuda.current_stream().wait_stream(s); self.warm += 1
+        return terms
+
+    def _capture(self, x):
+        "Record one step on the static input buffer; the graph runs it on `replay`."
+        self.x_static = x.clone()
+        for p in self.P + self.A: p.grad = None
+        self.graph = torch.cuda.CUDAGraph()
+        with torch.cuda.graph(self.graph): self.terms_static = self._step(lambda: self.x_static)
+
+    def _step(self, next_batch: Callable[[], Tensor | int]) -> dict[str, Tensor]:
+        "The eager step: losses, both gradients, both updates."
         L = self._forward(self.losses, next_batch())
         adv = L.get('adversary') if self.opt_a and not self.alternating else None
         gp = torch.autograd.grad(L['primal'], self.P, retain_graph=adv is not None, allow_unused=True)
