@@ -15,16 +15,17 @@ from tqdm.auto import tqdm
 from ..core import (Config, get_device, seed_everything, save_metrics, load_metrics, results_dir,
                          atomic_write_text, atomic_save, load_checkpoint, device_name, git_commit)
 from ..data import load_mnist, load_binarized_mnist
+from torch import nn
 from ..nets import (ConvTrunk, MLPTrunk, BlackBoxEncoder, GaussianEncoder, ACEncoder, ConvDecoder, MLPDecoder,
-                         conv_adversary, mlp_adversary)
+                         conv_adversary, mlp_adversary, StridedConvTrunk, SoftplusConvDecoder, glorot_init_, init_small_)
 from ..objectives import VAE, AVB, AVBAC
 from ..train import fit, TrainConfig, TrainStep
 
 # %% auto #0
-__all__ = ['NAME', 'MODELS', 'PAPER_TABLE2', 'parse_model', 'MNISTConfig', 'make_model', 'n_params', 'test_sets', 'train_images',
-           'train_config', 'train_model', 'elbo_values', 'ais_init', 'ais_values', 'evaluate_model', 'figure_data',
-           'plot_figures', 'fingerprint', 'summarize', 'run_model', 'reproduce', 'table2', 'paired_ais', 'elbo_vs_ais',
-           'estimate']
+__all__ = ['NAME', 'MODELS', 'PAPER_TABLE2', 'parse_model', 'MNISTConfig', 'release_model', 'make_model', 'n_params', 'test_sets',
+           'train_images', 'train_config', 'train_model', 'elbo_values', 'ais_init', 'ais_values', 'evaluate_model',
+           'figure_data', 'plot_figures', 'fingerprint', 'summarize', 'run_model', 'reproduce', 'table2', 'paired_ais',
+           'elbo_vs_ais', 'estimate']
 
 # %% ../../nbs/13_mnist.ipynb #ed2c6b93
 NAME = 'mnist'
@@ -53,53 +54,61 @@ def parse_model(name: str) -> tuple[str, int]:
 class MNISTConfig(Config):
     "Settings of the MNIST experiment (Table 2, Figure 7); the defaults are the paper preset."
     models: tuple = MODELS
-    # training: Algorithm 1, simultaneous updates, dynamic binarization of the 55k training split
-    steps: int = 30_000
-    batch_size: int = 512
+    # training: Algorithm 1, simultaneous updates, dynamic binarization of the 55k training split;
+    # defaults: the authors' release scripts (fecd72a): batch 64, Adam(0.5, 0.999), lr 1e-4 / 2e-4, 2.5M steps
+    steps: int = 2_500_000
+    batch_size: int = 64
     lr_primal: float = 1e-4
     lr_adversary: float = 2e-4
     betas: tuple = (0.5, 0.999)
     lr_decay: str = 'constant'        # or 'cosine' (TrainConfig.lr_decay): both rates decay to lr_final x over `steps`
     lr_final: float = 0.05
-    bf16: bool = True                 # bfloat16 autocast in training (evaluation runs in float32)
-    compile: bool = True              # torch.compile the loss functions
+    bf16: bool = False                # bfloat16 autocast in training (evaluation runs in float32)
+    compile: bool = False             # torch.compile the loss functions
+    cuda_graph: bool = True           # on a GPU: the whole step as one CUDA graph (TrainConfig.cuda_graph)
     train_size: int = 55_000          # first `train_size` training images
-    log_every: int = 500
-    checkpoint_every: int = 2_000
-    # networks (section 5.2, Figure 8); arch='mlp' swaps in fully connected nets (the CPU preset)
-    arch: str = 'conv'
-    mlp_hidden: tuple = (300, 300)    # arch='mlp': hidden units of encoder, decoder and adversary
-    enc_widths: tuple = (64, 128, 256, 512)
-    eps_dim: int = 32                 # AVB's noise, added to every feature map
+    log_every: int = 5_000
+    checkpoint_every: int = 100_000
+    # networks: 'release' = the authors' release nets (fecd72a); 'conv' = DCGAN-style nets (not the authors');
+    # 'mlp' = fully connected nets (the CPU stand-in)
+    arch: str = 'release'
+    eps_dim: int = 16                 # AVB's noise ('release': through a dense map into every feature map)
     basis_hidden: tuple = (128, 128, 128)
-    dec_widths: tuple = (256, 128, 64)
-    adv_widths: tuple = (64, 128, 256)
     adv_hidden: tuple = (1024, 1024, 1024)
     adv_inner: int = 8192
-    # evaluation
+    mlp_hidden: tuple = (300, 300)    # arch='mlp': hidden units of encoder, decoder and adversary
+    enc_widths: tuple = (64, 128, 256, 512)   # arch='conv' only
+    dec_widths: tuple = (256, 128, 64)        # arch='conv' only
+    adv_widths: tuple = (64, 128, 256)        # arch='conv' only
+    # evaluation: the paper's AIS protocol (1000 distributions, 5 chains, 2048 examples) with the authors'
+    # kernel settings (avb/validate/ais.py: 10 leapfrog steps, linear schedule)
     elbo_examples: int = 10_000       # test examples for the ELBO (the AIS examples are the first of them)
     elbo_samples: int = 4             # z draws per example
     eval_batch: int = 1_000
     ais_examples: int = 2_048
     ais_steps: int = 1_000
     ais_chains: int = 5
-    ais_leapfrog: int = 5
-    ais_chunk: int = 1_024            # examples per AIS call (each chunk is cached on disk)
+    ais_leapfrog: int = 10
+    ais_schedule: str = 'linear'
+    ais_chunk: int = 2_048            # examples per AIS call (each chunk is cached on disk)
     static: bool = True               # also evaluate on the static (Larochelle) test set
     n_figure: int = 64                # samples per model in Figure 7
     PRESETS: ClassVar = {
-        'smoke': dict(steps=4, batch_size=16, bf16=False, compile=False, train_size=256, log_every=2,
-                      checkpoint_every=2, enc_widths=(4, 8, 8, 8), eps_dim=4, basis_hidden=(8,),
-                      dec_widths=(8, 8, 4), adv_widths=(4, 4, 4), adv_hidden=(16,), adv_inner=16,
-                      elbo_examples=48, elbo_samples=2, eval_batch=48, ais_examples=12, ais_steps=3,
-                      ais_chains=2, ais_leapfrog=2, ais_chunk=6, n_figure=16),
+        'smoke': dict(steps=4, batch_size=16, train_size=256, log_every=2, checkpoint_every=2, eps_dim=4,
+                      basis_hidden=(8,), adv_hidden=(16,), adv_inner=16, elbo_examples=48, elbo_samples=2,
+                      eval_batch=48, ais_examples=12, ais_steps=3, ais_chains=2, ais_leapfrog=2, ais_chunk=6, n_figure=16),
         # a labelled stand-in for machines without a GPU: MLPs, 10k steps, a shortened AIS on 256 examples
-        'cpu': dict(arch='mlp', steps=10_000, batch_size=128, lr_primal=3e-4, lr_adversary=6e-4, bf16=False,
-                    compile=False, adv_inner=300, ais_examples=256, ais_steps=500, ais_chunk=256, static=False),
+        'cpu': dict(arch='mlp', steps=10_000, batch_size=128, lr_primal=3e-4, lr_adversary=6e-4, log_every=500,
+                    checkpoint_every=2_000, eps_dim=32, adv_inner=300, ais_examples=256, ais_steps=500, ais_leapfrog=5,
+                    ais_schedule='sigmoid', ais_chunk=256, static=False),
+        # the authors' release settings in full: about 4.7 GPU-hours of training on one H200 (CUDA graphs) plus AIS
         'paper': {}}
 
     def __post_init__(self):
-        if self.arch not in ('conv', 'mlp'): raise ValueError(f"arch must be 'conv' or 'mlp', got {self.arch!r}")
+        if self.arch not in ('release', 'conv', 'mlp'):
+            raise ValueError(f"arch must be 'release', 'conv' or 'mlp', got {self.arch!r}")
+        if self.ais_schedule not in ('linear', 'sigmoid'):
+            raise ValueError(f"ais_schedule must be 'linear' or 'sigmoid', got {self.ais_schedule!r}")
         self.models = tuple(parse_model(m)[0] + '_' + str(parse_model(m)[1]) for m in self.models)
         for f in ('steps', 'batch_size', 'train_size', 'elbo_examples', 'elbo_samples', 'eval_batch', 'ais_examples',
                   'ais_steps', 'ais_chains', 'ais_leapfrog', 'ais_chunk', 'n_figure', 'log_every', 'checkpoint_every'):
@@ -114,9 +123,26 @@ class MNISTConfig(Config):
         self.betas = tuple(self.betas)
 
 # %% ../../nbs/13_mnist.ipynb #fd1d6d7d
+def release_model(kind: str, d: int, cfg: MNISTConfig):
+    """The authors' release nets (fecd72a): VAE `conv1` encoder, AVB `conv1` / AVB+AC `conv1_ac` encoders
+    (32 bases; 16-d noise at 8 latent dimensions, 64-d at 32), the 5-layer `conv1` decoder and the fully
+    connected `conv0` adversary on the raw x; Glorot init, outputs the authors start near zero at std 1e-5."""
+    dec = glorot_init_(SoftplusConvDecoder(d))
+    if kind == 'vae':
+        return VAE(glorot_init_(GaussianEncoder(StridedConvTrunk(widths=(16, 32, 32), fc=300, act=nn.Softplus), d)), dec)
+    adv = glorot_init_(mlp_adversary(784, d, cfg.adv_hidden, cfg.adv_inner, theta_act=nn.ELU, small_s=False))
+    for out in (adv.theta[-2], adv.Tx[-1], adv.Tz[-1]): init_small_(out)
+    trunk = StridedConvTrunk(widths=(64, 128, 256), fc=800, eps_dim=cfg.eps_dim if kind == 'avb' else 0)
+    if kind == 'avb':
+        enc = glorot_init_(BlackBoxEncoder(trunk, d)); init_small_(enc.head)
+        return AVB(enc, dec, adv)
+    enc = glorot_init_(ACEncoder(trunk, d, 32, 16 if d <= 8 else 64, cfg.basis_hidden)); init_small_(enc.z0)
+    return AVBAC(enc, dec, adv)
+
 def make_model(name: str, cfg: MNISTConfig):
     "The model `name` (one of MODELS) with the networks of `cfg`."
     kind, d = parse_model(name)
+    if cfg.arch == 'release': return release_model(kind, d, cfg)
     img = (1, 28, 28)
     if cfg.arch == 'mlp':
         trunk = lambda eps_dim=0: MLPTrunk(784, cfg.mlp_hidden, eps_dim)
@@ -165,7 +191,7 @@ def train_config(name: str, cfg: MNISTConfig, device) -> TrainConfig:
                        betas=cfg.betas, lr_decay=cfg.lr_decay, lr_final=cfg.lr_final, scheme='simultaneous', binarize=True,
                        log_every=min(cfg.log_every, cfg.steps),
                        checkpoint_every=min(cfg.checkpoint_every, cfg.steps), device=str(device), bf16=cfg.bf16,
-                       compile=cfg.compile, seed=cfg.seed * 100 + MODELS.index(name))
+                       compile=cfg.compile, cuda_graph=cfg.cuda_graph, seed=cfg.seed * 100 + MODELS.index(name))
 
 def train_model(name: str, cfg: MNISTConfig, x_train, out, device='auto', progress: bool = True):
     "Train (or resume, or load the finished) model `name` in `out/name`; returns `(model, train_info)`."
@@ -221,7 +247,7 @@ def ais_values(model, x: torch.Tensor, cfg: MNISTConfig, cache: Path | None = No
                progress: bool = True) -> dict:
     "AIS log p(x) for each row of binary `x`, in chunks of `cfg.ais_chunk` cached as `cache_<i>.pt`."
     ais = _ais_fn(); dev = next(model.parameters()).device
-    key = dict(steps=cfg.ais_steps, chains=cfg.ais_chains, leapfrog=cfg.ais_leapfrog, seed=seed)
+    key = dict(steps=cfg.ais_steps, chains=cfg.ais_chains, leapfrog=cfg.ais_leapfrog, schedule=cfg.ais_schedule, seed=seed)
     log_px, se, acc, secs = [], [], [], 0.
     chunks = list(x.split(cfg.ais_chunk))
     for i, xb in enumerate(tqdm(chunks, desc='AIS chunks', disable=not progress or len(chunks) < 2, leave=False)):
@@ -231,7 +257,7 @@ def ais_values(model, x: torch.Tensor, cfg: MNISTConfig, cache: Path | None = No
             seed_everything(seed + i)
             xb = xb.to(dev)
             res = ais(model.decoder.log_prob, xb, ais_init(model, xb), n_steps=cfg.ais_steps, n_chains=cfg.ais_chains,
-                      n_leapfrog=cfg.ais_leapfrog, progress=progress)
+                      n_leapfrog=cfg.ais_leapfrog, schedule=cfg.ais_schedule, progress=progress)
             r = dict(key=key, log_px=res.log_px.detach().double().cpu(), se=res.se.detach().double().cpu(),
                      accept=float(res.accept), seconds=float(res.seconds))
             if f: atomic_save(r, f)
