@@ -1,0 +1,130 @@
+"""GPU probe for the Table 2 slice design: does the library's CUDA-graph step run, and does a larger batch with a
+scaled learning rate track the authors' batch 64 per example seen?
+
+Runs the library's own path (`experiments.mnist.make_model`, `train_config`, `train.fit`, `elbo_values`) on the
+paper preset's release nets:
+  A. each of the five models for a few hundred steps at batch 64 with `cuda_graph=True`: ms per `fit` step and
+     any warning (a failed capture falls back to eager and warns);
+  B. VAE-8: batch 64 at the authors' lr 1e-4 against batches 1024 / 4096 with the lr scaled by sqrt(batch / 64)
+     and by batch / 64, compared at equal numbers of training examples by the test ELBO (Monte Carlo, a bound);
+  C. AVB-8 the same way at a smaller budget (adversary ELBO estimate and reconstruction term).
+Results go to OUT/probe.json after every measurement; a run stopped at its deadline keeps what it measured.
+
+  python tools/gpu_probe_lr.py --out DIR [--budget SECONDS] [--tiny]      # --tiny: the CPU dry run
+"""
+from __future__ import annotations
+import argparse, dataclasses, json, math, os, sys, tempfile, time, warnings
+from pathlib import Path
+import torch
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+from avb_nb.experiments.mnist import MNISTConfig, MODELS, make_model, train_config, train_images, test_sets, elbo_values  # noqa: E402
+from avb_nb.train import fit  # noqa: E402
+from avb_nb.core import seed_everything  # noqa: E402
+
+
+class Recorder:
+    def __init__(self, out, budget, env):
+        self.path, self.t0, self.budget = Path(out) / 'probe.json', time.time(), budget
+        self.data = dict(env=env, graph=[], lr_scaling=[], skipped=[], errors=[]); self.save()
+
+    def left(self): return self.budget - (time.time() - self.t0)
+
+    def save(self):
+        self.data['elapsed_s'] = round(time.time() - self.t0, 1)
+        tmp = self.path.with_suffix('.tmp'); tmp.write_text(json.dumps(self.data, indent=1) + '\n'); tmp.replace(self.path)
+
+    def add(self, key, row):
+        self.data[key].append(row); self.save(); print(key, json.dumps(row), flush=True)
+
+    def run(self, key, what, f, need_s):
+        if self.left() < need_s:
+            self.add('skipped', dict(what=what, reason=f'deadline ({self.left():.0f} s left)')); return
+        try: self.add(key, {**what, **f()})
+        except Exception as e:
+            self.add('errors', dict(what=what, error=f'{type(e).__name__}: {e}'[:500]))
+
+
+def sync(dev):
+    if dev.type == 'cuda': torch.cuda.synchronize()
+
+
+def graph_row(name, cfg, x_train, dev, steps, tmp):
+    """ms per `fit` step of `name` at the preset's batch, with any warnings raised: after 10 untimed steps, two
+    resumed runs of `steps` and `2 steps` steps (each with its own warm-up and capture); their difference is `steps` steps."""
+    def f():
+        seed_everything(0); m = make_model(name, cfg).to(dev)
+        tc = train_config(name, cfg, dev); t = []
+        with warnings.catch_warnings(record=True) as w:
+            warnings.simplefilter('always')
+            for n in (10, 10 + steps, 10 + 3 * steps):
+                sync(dev); t0 = time.perf_counter()
+                h = fit(m, x_train, dataclasses.replace(tc, steps=n, log_every=n, checkpoint_every=n), tmp / f'g_{name}', progress=False)
+                sync(dev); t.append(time.perf_counter() - t0)
+        sec = (t[2] - t[1]) / steps
+        return dict(batch=tc.batch_size, ms_per_fit_step=round(1e3 * sec, 3), steps=10 + 3 * steps,
+                    last_elbo=round(h['elbo'][-1], 2), warnings=[str(x.message)[:200] for x in w])
+    return f
+
+
+def scaling_row(name, cfg, x_train, x_test, dev, batch, lr_mult, checkpoints, tmp):
+    "Test ELBO (mean over x_test) after each number of training examples in `checkpoints`."
+    def f():
+        seed_everything(0); m = make_model(name, cfg).to(dev)
+        base = train_config(name, cfg, dev)
+        tc = dataclasses.replace(base, batch_size=batch, lr_primal=base.lr_primal * lr_mult,
+                                 lr_adversary=base.lr_adversary * lr_mult)
+        curve, t0, out = [], time.time(), tmp / f's_{name}_{batch}_{lr_mult:g}'
+        for n_ex in checkpoints:
+            steps = max(1, round(n_ex / batch))
+            h = fit(m, x_train, dataclasses.replace(tc, steps=steps, log_every=min(steps, 1000), checkpoint_every=steps),
+                    out, progress=False)
+            m.eval(); e = elbo_values(m, x_test); m.train()
+            rec = h['recon'][-1] if 'recon' in h else float('nan')
+            curve.append(dict(examples=steps * batch, steps=steps, test_elbo=round(e.mean().item(), 3),
+                              test_elbo_se=round((e.std() / math.sqrt(len(e))).item(), 3),
+                              train_recon_last=round(rec, 3), seconds=round(time.time() - t0, 1)))
+        return dict(lr_primal=tc.lr_primal, lr_adversary=tc.lr_adversary, curve=curve)
+    return f
+
+
+def main(argv=None):
+    ap = argparse.ArgumentParser(description=__doc__.split('\n')[0])
+    ap.add_argument('--out', required=True)
+    ap.add_argument('--budget', type=float, default=400.)
+    ap.add_argument('--tiny', action='store_true', help='smoke-size nets, few steps (the CPU dry run of this same script)')
+    ap.add_argument('--data', default=None, help='folder holding mnist/ and binarized_mnist/ (default: the usual data roots)')
+    a = ap.parse_args(argv)
+    out = Path(a.out); out.mkdir(parents=True, exist_ok=True); tmp = Path(tempfile.mkdtemp())   # checkpoints stay out of OUT
+    dev = torch.device('cuda' if torch.cuda.is_available() else 'cpu')
+    torch.backends.cuda.matmul.allow_tf32 = torch.backends.cudnn.allow_tf32 = True
+    env = dict(commit=os.environ.get('COMMIT', 'unknown'), torch=torch.__version__, tiny=a.tiny, budget_s=a.budget,
+               device=torch.cuda.get_device_name(0) if dev.type == 'cuda' else 'cpu')
+    rec = Recorder(out, a.budget, env)
+    cfg = MNISTConfig.preset('smoke' if a.tiny else 'paper', models=('vae_8', 'avb_8'))
+    if a.tiny: cfg = dataclasses.replace(cfg, batch_size=8, train_size=256)
+    x_train = train_images(cfg, a.data)
+    x_test = test_sets(dataclasses.replace(cfg, elbo_examples=48 if a.tiny else 2000, ais_examples=12), a.data)['dynamic']
+    x_train, x_test = x_train.to(dev), x_test.to(dev)
+    gsteps = 5 if a.tiny else 200
+    for name in MODELS:                                                    # A
+        rec.run('graph', dict(model=name), graph_row(name, cfg, x_train, dev, gsteps, tmp), 15)
+    k = 1 / 8 if a.tiny else 1                                              # B, C
+    plans = {'vae_8': ([64, 1024, 4096], [int(k * e) for e in (400_000, 1_600_000, 6_400_000)]),
+             'avb_8': ([64, 1024], [int(k * e) for e in (400_000, 1_600_000)])}
+    if a.tiny: plans = {n: ([8, 32], [64, 256]) for n in plans}
+    for name, (batches, checkpoints) in plans.items():
+        for B in batches:
+            mults = [1.0] if B == batches[0] else [math.sqrt(B / batches[0]), B / batches[0]]
+            for mult in mults:
+                if B == 4096 and mult > 8: continue
+                rec.run('lr_scaling', dict(model=name, batch=B, lr_mult=round(mult, 3)),
+                        scaling_row(name, cfg, x_train, x_test, dev, B, mult, checkpoints, tmp), 20)
+    rec.data['finished'] = True; rec.save()
+    print(f"probe: {len(rec.data['graph'])} graph rows, {len(rec.data['lr_scaling'])} scaling rows, "
+          f"{len(rec.data['errors'])} errors, {len(rec.data['skipped'])} skipped, {rec.data['elapsed_s']} s")
+    return 0
+
+
+if __name__ == '__main__':
+    sys.exit(main())
