@@ -4,7 +4,7 @@
 
 # %% ../../nbs/13_mnist.ipynb #852a1101
 from __future__ import annotations
-import hashlib, json, math, time, warnings
+import dataclasses, hashlib, json, math, re, shutil, signal, tempfile, time, warnings
 from dataclasses import dataclass
 from pathlib import Path
 from typing import ClassVar
@@ -24,8 +24,8 @@ from ..train import fit, TrainConfig, TrainStep
 # %% auto #0
 __all__ = ['NAME', 'MODELS', 'PAPER_TABLE2', 'parse_model', 'MNISTConfig', 'release_model', 'make_model', 'n_params', 'test_sets',
            'train_images', 'train_config', 'train_model', 'elbo_values', 'ais_init', 'ais_values', 'evaluate_model',
-           'figure_data', 'plot_figures', 'fingerprint', 'summarize', 'run_model', 'reproduce', 'table2', 'paired_ais',
-           'elbo_vs_ais', 'estimate']
+           'figure_data', 'plot_figures', 'fingerprint', 'summarize', 'run_model', 'reproduce', 'SliceTimeout',
+           'run_slice', 'ingest_slice', 'table2', 'paired_ais', 'elbo_vs_ais', 'estimate']
 
 # %% ../../nbs/13_mnist.ipynb #ed2c6b93
 NAME = 'mnist'
@@ -102,7 +102,10 @@ class MNISTConfig(Config):
                     checkpoint_every=2_000, eps_dim=32, adv_inner=300, ais_examples=256, ais_steps=500, ais_leapfrog=5,
                     ais_schedule='sigmoid', ais_chunk=256, static=False),
         # the authors' release settings in full: about 4.7 GPU-hours of training on one H200 (CUDA graphs) plus AIS
-        'paper': {}}
+        'paper': {},
+        # the authors' nets, batch, learning rates and AIS protocol, trained for 150k of their 2.5M steps (9.6M
+        # examples, 6%): one model fits a GPU slice (tools/gpu_queue.md); the only difference from `paper`
+        'slice': dict(steps=150_000, log_every=5_000, checkpoint_every=50_000)}
 
     def __post_init__(self):
         if self.arch not in ('release', 'conv', 'mlp'):
@@ -356,7 +359,7 @@ def summarize(out, cfg: MNISTConfig, device='cpu') -> dict:
     wall = sum(r['train_seconds'] + r['eval_seconds'] for r in res.values())
     save_metrics(out, res, experiment=NAME, preset=cfg.preset_name, seed=cfg.seed, device=device, wall_seconds=wall,
                  config=cfg, models_finished=list(res), models_missing=[m for m in MODELS if m not in res],
-                 fingerprint=fingerprint(cfg))
+                 fingerprint=fingerprint(cfg), model_runs={m: r.get('run') for m, r in res.items()})
     return res
 
 # %% ../../nbs/13_mnist.ipynb #6f4eb3fc
@@ -399,6 +402,96 @@ def reproduce(preset: str | None = None, device='auto', seed: int = 0, out=None,
             run_model(m, cfg, x_train, xs, out, device, progress)
             summarize(out, cfg, device)                       # metrics.json is current after every model
     return summarize(out, cfg, device)
+
+# %% ../../nbs/13_mnist.ipynb #sl0ce0co
+class SliceTimeout(Exception):
+    "The slice's budget ran out."
+
+def _sync(dev):
+    if torch.device(dev).type == 'cuda': torch.cuda.synchronize(dev)
+
+def _calibrate(name: str, cfg: MNISTConfig, x_train, xs: dict, device) -> dict:
+    "Seconds per training step (CUDA-graph `fit`, after warm-up and capture) and per AIS transition of `name`."
+    steps = min(200, 5 * cfg.steps)
+    seed_everything(cfg.seed); m = make_model(name, cfg).to(device)
+    tc = train_config(name, cfg, device); d = Path(tempfile.mkdtemp()); t = []
+    for n in (10, 10 + steps):
+        _sync(device); t0 = time.perf_counter()
+        fit(m, x_train, dataclasses.replace(tc, steps=n, log_every=n, checkpoint_every=10 ** 9), d, progress=False)
+        _sync(device); t.append(time.perf_counter() - t0)
+    acfg = dataclasses.replace(cfg, ais_steps=4)
+    _sync(device); t0 = time.perf_counter()
+    ais_values(m.eval(), xs['dynamic'][:cfg.ais_examples].to(device), acfg, progress=False)
+    _sync(device); ais = (time.perf_counter() - t0) / 4
+    return dict(train_s_per_step=max(t[1] - t[0], 1e-9) / steps, ais_s_per_step=ais)
+
+def _seconds_needed(cal: dict, cfg: MNISTConfig, n_sets: int, margin: float = 20.) -> float:
+    return cfg.steps * cal['train_s_per_step'] + n_sets * cfg.ais_steps * cal['ais_s_per_step'] + margin
+
+def _pack(name: str, work: Path, out: Path):
+    "Copy a finished model's result, figures and small weights (decoder; a VAE's encoder) into `out`."
+    d = work/name
+    shutil.copy(d/'result.json', out/f'{name}.result.json'); shutil.copy(d/'figures.npz', out/f'{name}.figures.npz')
+    state = load_checkpoint(d/'checkpoint.pt', 'cpu')['model']
+    keep = ('decoder.', 'encoder.') if name.startswith('vae') else ('decoder.',)
+    atomic_save({k: v for k, v in state.items() if k.startswith(keep)}, out/f'{name}.weights.pt')
+
+def run_slice(models, out, preset: str = 'slice', budget_s: float = 420., device='auto', data=None,
+              commit: str | None = None, seed: int = 0, progress: bool = False, **overrides) -> dict:
+    """Train and evaluate `models` of `preset` within `budget_s` seconds (calibrate, plan, run, pack), writing
+    at most 2 + 3 x len(models) files to `out` (see above); returns the contents of `out/slice.json`."""
+    t0 = time.time(); out = Path(out); out.mkdir(parents=True, exist_ok=True)
+    cfg = MNISTConfig.preset(preset, seed=seed, models=tuple(models), **overrides)
+    if 2 + 3 * len(cfg.models) > 8: raise ValueError(f"a slice returns at most 8 files: at most 2 models, got {len(cfg.models)}")
+    device = get_device(device); work = Path(tempfile.mkdtemp(prefix='avb_slice_'))
+    info = dict(experiment=NAME, preset=cfg.preset_name, commit=commit or git_commit(), device=device_name(device),
+                torch=torch.__version__, budget_s=budget_s, config=cfg.to_dict(), fingerprint=fingerprint(cfg),
+                started=time.strftime('%Y-%m-%dT%H:%M:%SZ', time.gmtime()), calibration={}, done=[], not_run={})
+    save = lambda: _write_json(out/'slice.json', {**info, 'elapsed_s': round(time.time() - t0, 1)})
+    def alarm(*_): raise SliceTimeout()
+    old = signal.signal(signal.SIGALRM, alarm) if hasattr(signal, 'SIGALRM') else None
+    if old is not None: signal.setitimer(signal.ITIMER_REAL, budget_s)
+    current = None
+    try:
+        save(); x_train, xs = train_images(cfg, data), test_sets(cfg, data)
+        for m in cfg.models: info['calibration'][m] = _calibrate(m, cfg, x_train, xs, device); save()
+        for m in cfg.models:
+            left = budget_s - (time.time() - t0); cal = info['calibration'][m]
+            sets = xs if _seconds_needed(cal, cfg, len(xs)) <= left else {'dynamic': xs['dynamic']}
+            if _seconds_needed(cal, cfg, 1) > left:
+                info['not_run'][m] = f"needs about {_seconds_needed(cal, cfg, 1):.0f} s, {left:.0f} s left"; save(); continue
+            if len(sets) < len(xs): info['not_run'][f'{m}/static'] = f"static test set left out: {left:.0f} s left"
+            current = m; r = run_model(m, cfg, x_train, sets, work, device, progress); current = None
+            r['run']['git_commit'] = info['commit']; _write_json(work/m/'result.json', r)
+            _pack(m, work, out); info['done'].append(m); save()
+    except SliceTimeout:
+        if current: info['not_run'][current] = f"interrupted at the {budget_s:.0f} s budget"
+        info['stopped_at_budget'] = True
+    finally:
+        if old is not None: signal.setitimer(signal.ITIMER_REAL, 0); signal.signal(signal.SIGALRM, old)
+        save(); shutil.rmtree(work, ignore_errors=True)
+    return json.loads((out/'slice.json').read_text())
+
+# %% ../../nbs/13_mnist.ipynb #in0ges0c
+def ingest_slice(src, dest=None) -> dict:
+    "File a returned slice folder `src` into `dest` (default `results/mnist/<preset>/`) and rebuild its metrics and figures."
+    src = Path(src); s = _read_json(src/'slice.json')
+    if s is None or s.get('experiment') != NAME: raise ValueError(f"{src} holds no MNIST slice (no slice.json of {NAME!r})")
+    c = s.get('commit') or ''
+    if not re.fullmatch(r'[0-9a-f]{40}', c):
+        raise ValueError(f"slice {src} was made from commit {c!r}; results must come from a clean, committed tree")
+    cfg = MNISTConfig.preset(s['preset'], **{k: v for k, v in s['config'].items() if k != 'models'})   # all models
+    if fingerprint(cfg) != s['fingerprint']: raise ValueError(f"slice {src} was made with settings this version cannot rebuild")
+    dest = Path(dest) if dest is not None else results_dir(NAME, s['preset'])
+    for m in s['done']:
+        r = _read_json(src/f'{m}.result.json')
+        if r is None or r.get('fingerprint') != s['fingerprint']: raise ValueError(f"{src}/{m}.result.json is missing or from other settings")
+        (dest/m).mkdir(parents=True, exist_ok=True)
+        for a, b in ((f'{m}.result.json', 'result.json'), (f'{m}.figures.npz', 'figures.npz'), (f'{m}.weights.pt', 'weights.pt')):
+            shutil.copy(src/a, dest/m/b)
+    (dest/'slices').mkdir(parents=True, exist_ok=True)
+    shutil.copy(src/'slice.json', dest/'slices'/f"{s['started'].replace(':', '')}.json")
+    return summarize(dest, cfg, 'cpu')
 
 # %% ../../nbs/13_mnist.ipynb #87dcf8ee
 def _pm(v, se, approx=False):
@@ -449,9 +542,6 @@ def elbo_vs_ais(metrics: dict) -> str:
     return ' '.join(out)
 
 # %% ../../nbs/13_mnist.ipynb #b06e807f
-def _sync(dev):
-    if dev.type == 'cuda': torch.cuda.synchronize(dev)
-
 def estimate(preset: str = 'paper', device='auto', models=None, train_steps: int = 10, warmup: int = 3,
              ais_probe: int = 5, progress: bool = True, **overrides) -> dict:
     "Time `train_steps` training steps and `ais_probe` AIS steps per model on `device`; extrapolate the preset's wall time."
