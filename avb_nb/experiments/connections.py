@@ -166,7 +166,7 @@ class ConnectionsConfig(Config):
 def synthetic_config(cfg: ConnectionsConfig) -> S.SyntheticConfig:
     "The synthetic experiment's settings matching `cfg` (network sizes and evaluation)."
     return S.SyntheticConfig(hidden=cfg.hidden, eps_dim=cfg.eps_dim, n_grid=cfg.n_grid, grid_lim=cfg.grid_lim,
-                             n_eval=cfg.n_eval, kl_splits=cfg.kl_splits, k=cfg.k, n_plot=cfg.n_plot, seed=cfg.seed)
+                             n_eval=cfg.n_eval, kl_splits=cfg.kl_splits, knn_k=cfg.k, n_plot=cfg.n_plot, seed=cfg.seed)
 
 def make_model(kind: str, cfg: ConnectionsConfig) -> nn.Module:
     "A synthetic-set model: 'avb_js' (= 'avb'), 'avb_kl', 'avb_kl_noprior', 'aae' or 'bigan'."

@@ -46,7 +46,7 @@ class SyntheticConfig(Config):
     lr_primal: float = 5e-4        # AVB encoder + decoder
     lr_adversary: float = 1e-3     # AVB adversary
     scheme: str = 'alternating'    # AVB updates: 1 encoder/decoder step, then `k` adversary steps (authors' toy code)
-    k: int = 2
+    k: int = 2                     # adversary steps per encoder/decoder step (`TrainConfig.k`)
     clip_grad_avb: float | None = 10.  # gradient-norm clip for AVB (typical norms 1-4; guards against adversary spikes)
     log_every: int = 100
     checkpoint_every: int = 1000
@@ -54,7 +54,7 @@ class SyntheticConfig(Config):
     grid_lim: float = 6.
     n_eval: int = 5000             # z ~ q(z|x) per image for reconstruction, ELBO, KL and the figure
     kl_splits: int = 5             # independent kNN estimates on n_eval/kl_splits samples each, for a standard error
-    k: int = 3                     # neighbours in the kNN entropy
+    knn_k: int = 3                 # neighbours in the kNN entropy
     n_plot: int = 1000             # latent codes per image in Figure 6
     PRESETS: ClassVar = {
         'smoke': dict(hidden=32, eps_dim=8, steps_vae=60, steps_avb=60, batch_size=64, log_every=10,
@@ -96,7 +96,7 @@ def evaluate(model, x: torch.Tensor, cfg: SyntheticConfig) -> dict:
     rec = F.binary_cross_entropy_with_logits(model.decoder(z), xr, reduction='none').mean(1)
     elbo = model.elbo(xr)                                             # one z per row, fresh draws
     zs = z.double().cpu().chunk(cfg.kl_splits)                       # each chunk holds all four images equally
-    kls = torch.tensor([knn_kl_one_sample(c, log_std_normal, k=cfg.k) for c in zs])
+    kls = torch.tensor([knn_kl_one_sample(c, log_std_normal, k=cfg.knn_k) for c in zs])
     out = dict(log_likelihood=lp.mean().item(), log_px=lp.tolist(),
                log_likelihood_grid_error=(lp - lp_half).abs().max().item(),
                log_total_mass=torch.logsumexp(lp, 0).item())         # log sum_i p(x_i) <= 0
@@ -104,7 +104,7 @@ def evaluate(model, x: torch.Tensor, cfg: SyntheticConfig) -> dict:
         out[k], out[k + '_se'] = _mean_se(v)
     out['elbo_kind'] = ('exact: analytic KL + Monte Carlo reconstruction' if isinstance(model, VAE)
                         else 'adversary estimate: E[log p(x|z) - T(x, z)]')
-    out['kl_qz_pz'] = knn_kl_one_sample(z.double().cpu(), log_std_normal, k=cfg.k)
+    out['kl_qz_pz'] = knn_kl_one_sample(z.double().cpu(), log_std_normal, k=cfg.knn_k)
     out['kl_qz_pz_se'] = (kls.std() / math.sqrt(cfg.kl_splits)).item()
     out['kl_qz_pz_splits'] = kls.tolist()
     return out
