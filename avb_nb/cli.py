@@ -129,6 +129,25 @@ def _parser() -> argparse.ArgumentParser:
                    help='only one model of an experiment that compares several (e.g. vae, avb, avb-ac)')
     r.add_argument('--set', action='append', default=None, metavar='KEY=VALUE', dest='settings',
                    help="change one setting of the preset, e.g. --set steps=20000 (repeatable; see the experiment's Config)")
+    s = sub.add_parser('slice', help='run models of an experiment within a GPU time budget',
+                       description='Calibrate, then train and evaluate the given models of an experiment within a time '
+                                   'budget, writing at most 8 small files to OUT (see the MNIST page, "GPU slices").')
+    s.add_argument('experiment', metavar='EXPERIMENT', help='experiment name (one with GPU slices: mnist)')
+    s.add_argument('--models', required=True, metavar='M1,M2', help='comma-separated models, at most 2 (e.g. vae_8,vae_32)')
+    s.add_argument('--preset', default='slice', help='preset (default: slice)')
+    s.add_argument('--budget', type=float, default=420., metavar='SECONDS', help='hard time limit (default: 420)')
+    s.add_argument('--out', required=True, metavar='DIR', help='folder for the returned files')
+    s.add_argument('--commit', default=None, metavar='SHA', help='the commit of the tree being run (a copied tree has no .git)')
+    s.add_argument('--device', default='auto', choices=['auto', 'cpu', 'cuda'], help='where to run (default: auto)')
+    s.add_argument('--data', default=None, metavar='DIR', help='folder holding the data sets')
+    s.add_argument('--seed', type=int, default=0, help='random seed (default: 0)')
+    s.add_argument('--set', action='append', default=None, metavar='KEY=VALUE', dest='settings', help='change one setting')
+    g = sub.add_parser('ingest', help="file a returned slice folder into the repository's results",
+                       description="Check a slice folder (clean commit, settings) and file it under results/EXPERIMENT/PRESET, "
+                                   "rebuilding that folder's metrics.json and figures.")
+    g.add_argument('experiment', metavar='EXPERIMENT', help='experiment name')
+    g.add_argument('src', metavar='DIR', help='the folder the slice wrote')
+    g.add_argument('--dest', default=None, metavar='DIR', help='results folder (default: results/EXPERIMENT/PRESET)')
     b = sub.add_parser('bench', help='time the training step on this machine',
                        description='Time the AVB training step (updates per second) and write the timings as JSON.')
     b.add_argument('--device', default='auto', choices=['auto', 'cpu', 'cuda'], help='where to run (default: auto)')
@@ -155,6 +174,24 @@ def _summary(res) -> str:
     flat = {k: v for k, v in res.items() if isinstance(v, (int, float, str, bool)) or v is None}
     return json.dumps(flat, default=str)[:2000] if flat else ''
 
+def _slicer(name: str, what: str):
+    f = getattr(get_experiment(name), what, None)
+    if f is None: raise ValueError(f"experiment {_norm(name)} has no GPU slices (no {what})")
+    return f
+
+def _slice(a) -> int:
+    models = [m for m in a.models.split(',') if m.strip()]
+    info = _slicer(a.experiment, 'run_slice')(models, _writable_dir(a.out), preset=a.preset, budget_s=a.budget,
+                                             device=a.device, data=a.data, commit=a.commit, seed=a.seed,
+                                             **parse_settings(a.settings))
+    print(f"slice: done {info['done'] or 'nothing'}; not run {info['not_run'] or 'none'}; {info['elapsed_s']} s; files in {a.out}")
+    return 0
+
+def _ingest(a) -> int:
+    res = _slicer(a.experiment, 'ingest_slice')(a.src, a.dest)
+    print(f"ingested {a.src}: {len(res)} models in the table ({', '.join(res)})")
+    return 0
+
 def _bench(a) -> int:
     try: from avb_nb.bench import run_bench, format_bench
     except ImportError as e:
@@ -176,6 +213,8 @@ def main(argv: list[str] | None = None) -> int:
     try:
         if a.command == 'list': return _list()
         if a.command == 'bench': return _bench(a)
+        if a.command == 'slice': return _slice(a)
+        if a.command == 'ingest': return _ingest(a)
         out = a.out if a.out is not None else str(Path('runs')/_norm(a.experiment)/a.preset)
         res = run_experiment(a.experiment, a.preset, a.device, a.seed, out, a.data, a.model, parse_settings(a.settings))
         print(f"{_norm(a.experiment)} ({a.preset}) done: results in {out}")
