@@ -25,7 +25,7 @@ from ..train import fit, TrainConfig, TrainStep
 __all__ = ['NAME', 'MODELS', 'PAPER_TABLE2', 'parse_model', 'MNISTConfig', 'release_model', 'make_model', 'n_params', 'test_sets',
            'train_images', 'train_config', 'train_model', 'elbo_values', 'ais_init', 'ais_values', 'evaluate_model',
            'figure_data', 'plot_figures', 'fingerprint', 'summarize', 'run_model', 'reproduce', 'SliceTimeout',
-           'run_slice', 'ingest_slice', 'table2', 'paired_ais', 'elbo_vs_ais', 'estimate']
+           'run_slice', 'ingest_slice', 'table2', 'paired_ais', 'elbo_vs_ais']
 
 # %% ../../nbs/13_mnist.ipynb #ed2c6b93
 NAME = 'mnist'
@@ -444,8 +444,9 @@ def run_slice(models, out, preset: str = 'slice', budget_s: float = 420., device
     cfg = MNISTConfig.preset(preset, seed=seed, models=tuple(models), **overrides)
     if 2 + 3 * len(cfg.models) > 8: raise ValueError(f"a slice returns at most 8 files: at most 2 models, got {len(cfg.models)}")
     device = get_device(device); work = Path(tempfile.mkdtemp(prefix='avb_slice_'))
+    torch.backends.cuda.matmul.allow_tf32 = torch.backends.cudnn.allow_tf32 = False     # float32, as the authors
     info = dict(experiment=NAME, preset=cfg.preset_name, commit=commit or git_commit(), device=device_name(device),
-                torch=torch.__version__, budget_s=budget_s, config=cfg.to_dict(), fingerprint=fingerprint(cfg),
+                torch=torch.__version__, precision='float32 (TF32 off)', budget_s=budget_s, config=cfg.to_dict(), fingerprint=fingerprint(cfg),
                 started=time.strftime('%Y-%m-%dT%H:%M:%SZ', time.gmtime()), calibration={}, done=[], not_run={})
     save = lambda: _write_json(out/'slice.json', {**info, 'elapsed_s': round(time.time() - t0, 1)})
     def alarm(*_): raise SliceTimeout()
@@ -540,35 +541,3 @@ def elbo_vs_ais(metrics: dict) -> str:
         out.append('Paired AIS differences on the same examples: ' + ', '.join(f"{a} - {b} = {d:+.2f} ± {se:.2f}"
                                                                              for a, b, p in pairs if p for d, se in [p]) + ' nats.')
     return ' '.join(out)
-
-# %% ../../nbs/13_mnist.ipynb #b06e807f
-def estimate(preset: str = 'paper', device='auto', models=None, train_steps: int = 10, warmup: int = 3,
-             ais_probe: int = 5, progress: bool = True, **overrides) -> dict:
-    "Time `train_steps` training steps and `ais_probe` AIS steps per model on `device`; extrapolate the preset's wall time."
-    cfg = MNISTConfig.preset(preset, **overrides); dev = get_device(device)
-    ais = _ais_fn(); out = {}
-    for m in tqdm(models or cfg.models, desc='estimate', disable=not progress):
-        seed_everything(0); model = make_model(m, cfg).to(dev)
-        step = TrainStep(model, train_config(m, cfg, dev))
-        x = torch.rand(cfg.batch_size, 784, device=dev).lt(0.13).float()
-        t0 = time.perf_counter()
-        for _ in range(warmup): step(lambda: x)
-        _sync(dev); t1 = time.perf_counter()
-        for _ in range(train_steps): step(lambda: x)
-        _sync(dev); t2 = time.perf_counter()
-        model.eval().requires_grad_(False)
-        xa = x[:1].expand(min(cfg.ais_chunk, cfg.ais_examples), 784).contiguous()
-        ais(model.decoder.log_prob, xa, ais_init(model, xa), n_steps=1, n_chains=cfg.ais_chains,
-            n_leapfrog=cfg.ais_leapfrog, progress=False)                                  # warm-up
-        _sync(dev); t3 = time.perf_counter()
-        ais(model.decoder.log_prob, xa, ais_init(model, xa), n_steps=ais_probe, n_chains=cfg.ais_chains,
-            n_leapfrog=cfg.ais_leapfrog, progress=False)
-        _sync(dev); t4 = time.perf_counter()
-        step_s, ais_step_s = (t2 - t1) / train_steps, (t4 - t3) / ais_probe
-        n_sets = 2 if cfg.static else 1
-        ais_s = ais_step_s * cfg.ais_steps * math.ceil(cfg.ais_examples / cfg.ais_chunk) * n_sets
-        out[m] = dict(warmup_s=round(t1 - t0, 2), train_step_s=step_s, train_s=step_s * cfg.steps, ais_step_s=ais_step_s,
-                      ais_s=ais_s, total_s=t1 - t0 + step_s * cfg.steps + ais_s)
-        del model, step
-    total = sum(v['total_s'] for v in out.values())
-    return dict(device=device_name(dev), preset=cfg.preset_name, models=out, total_s=total, total_hours=total / 3600)
