@@ -18,6 +18,15 @@ for t in gpu_calibrate gpu_probe_lr; do
   grep -q '"errors": \[\]' "$d"/*.json || { cat "$d"/*.json; echo "tools/$t.py --tiny recorded errors"; exit 1; }
   echo "dry run: tools/$t.py --tiny ok"; rm -rf "$d"
 done
+# the GPU queue's slice command, dry-run on this CPU with the smoke preset, then ingested
+d=$(mktemp -d)
+OUT="$d/out" PYTHON=.venv/bin/python bash tools/gpu_slice.sh mnist vae_8,avb_ac_8 300 "$(git rev-parse HEAD 2>/dev/null || echo unknown)" \
+  --preset smoke --device cpu > /dev/null || { cat "$d/out/log.txt"; echo "tools/gpu_slice.sh dry run failed"; exit 1; }
+[ "$(ls "$d/out" | wc -l)" -le 8 ] || { ls "$d/out"; echo "the slice wrote more than 8 files"; exit 1; }
+if git rev-parse HEAD > /dev/null 2>&1; then
+  .venv/bin/avb_nb ingest mnist "$d/out" --dest "$d/results" > /dev/null || { echo "avb_nb ingest of the dry run failed"; exit 1; }
+fi
+echo "dry run: tools/gpu_slice.sh mnist (smoke, cpu) and avb_nb ingest ok"; rm -rf "$d"
 n=$(find nbs -name '*.ipynb' -not -path '*/.ipynb_checkpoints/*' -not -name '_*' | wc -l)
 echo "nbdev_test finished in $(( $(date +%s) - start )) s"
 echo "notebooks: $n passed, 0 failed"
