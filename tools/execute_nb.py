@@ -13,6 +13,8 @@ def _slow(cell) -> bool: return any(l.strip().replace(' ', '') == '#|slow' for l
 
 def execute(path: Path):
     nb, cwd = read_nb(path), os.getcwd()
+    for c in nb.cells:                         # a cell that now prints nothing must not keep its old output
+        if c.cell_type == 'code': c.outputs = []
     os.chdir(path.parent)
     try: CaptureShell(path).run_all(nb, exc_stop=True, preproc=_slow)
     finally: os.chdir(cwd)
