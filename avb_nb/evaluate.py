@@ -11,7 +11,7 @@ import numpy as np
 import torch
 from scipy.spatial import cKDTree
 from scipy.special import digamma, gammaln
-from .hmc import hmc_step
+from .hmc import log_prob_and_grad
 
 # %% auto #0
 __all__ = ['drop_duplicates', 'knn_kl', 'knn_entropy', 'knn_kl_one_sample', 'log_px_quadrature', 'log_px_importance',
@@ -142,18 +142,30 @@ def ais_schedule(n_steps: int, kind: str = 'sigmoid', delta: float = 4.) -> torc
     return (s - s[0]) / (s[-1] - s[0])
 
 # %% ../nbs/07_evaluate.ipynb #a265ffc4
-def _at(log_r: Callable, gain: Callable, z: torch.Tensor, b: float):
-    "log f_b(z) = log r(z) + b * gain(z) with its gradient, and gain(z), from one evaluation of the decoder."
-    with torch.enable_grad():
-        z = z.detach().requires_grad_(True)
-        gn = gain(z); lp = log_r(z) + b * gn
-        g, = torch.autograd.grad(lp.sum(), z)
-    return lp.detach(), g, gn.detach()
+def _f(S, b: float):
+    "log f_b and its gradient from the pieces S = (log r, grad log r, u, grad u), u = log p(z) + log p(x|z)."
+    lr, glr, u, gu = S
+    return (1 - b) * lr + b * u, (1 - b) * glr + b * gu
 
-def _anneal(log_r: Callable, gain: Callable, z: torch.Tensor, betas, scale, step, n_leapfrog: int,
+def _transition(terms: Callable, z, S, b: float, eps, n_leapfrog: int):
+    """One HMC transition leaving f_b invariant: momentum refresh, `n_leapfrog` leapfrog steps (one `terms` call
+    each), Metropolis accept. Returns the new z, its pieces S and the acceptance probabilities."""
+    p0 = torch.randn_like(z); lp0, g = _f(S, b)
+    z1, p = z, p0 + 0.5 * eps * g
+    for i in range(n_leapfrog):
+        z1 = z1 + eps * p; S1 = terms(z1); lp1, g = _f(S1, b)
+        p = p + (eps if i < n_leapfrog - 1 else 0.5 * eps) * g
+    log_a = (lp1 - 0.5 * (p ** 2).sum(-1)) - (lp0 - 0.5 * (p0 ** 2).sum(-1))
+    a = torch.where(torch.isfinite(log_a), log_a, torch.full_like(log_a, -math.inf)).clamp(max=0.).exp()   # divergence: reject
+    acc = torch.rand_like(a) < a
+    keep = lambda new, old: torch.where(acc.view(-1, *[1] * (new.dim() - 1)), new, old)
+    return keep(z1, z), tuple(keep(n, o) for n, o in zip(S1, S)), a
+
+def _anneal(terms: Callable, z: torch.Tensor, betas, scale, step, n_leapfrog: int,
             band=(0.6, 0.7), adapt_factor: float = 1.05, progress: bool = False):
-    """Run AIS chains z (N, d) along `betas`; f_beta = log_r + beta * gain. Returns log weights (N,), final z, mean acceptance.
-    Before each transition the weight gets (beta_t - beta_{t-1}) * gain(z); no host syncs inside the loop."""
+    """Run AIS chains z (N, d) along `betas`; log f_b = (1 - b) log r + b u. Returns log weights (N,), final z, mean
+    acceptance. Before each transition the weight gets (b_t - b_{t-1}) (u - log r) at z; no host syncs in the loop."""
+    S = terms(z)
     logw = torch.zeros(z.shape[0], dtype=z.dtype, device=z.device); acc_run = torch.full_like(logw, 0.65)
     acc_sum = torch.zeros_like(logw); bs = [float(b) for b in betas]          # python floats: no device syncs
     it = range(1, len(bs))
@@ -161,10 +173,8 @@ def _anneal(log_r: Callable, gain: Callable, z: torch.Tensor, betas, scale, step
         from tqdm.auto import tqdm
         it = tqdm(it, desc='AIS', leave=False)
     for t in it:
-        b = bs[t]; f = lambda z, b=b: log_r(z) + b * gain(z)
-        lp, g, gn = _at(log_r, gain, z, b)                                      # one decoder pass gives both:
-        logw = logw + (b - bs[t - 1]) * gn                                      # weight first ...
-        z, lp, g, a = hmc_step(z, lp, g, f, step[:, None] * scale, n_leapfrog)   # ... then move
+        logw = logw + (bs[t] - bs[t - 1]) * (S[2] - S[0])                      # weight first ...
+        z, S, a = _transition(terms, z, S, bs[t], step[:, None] * scale, n_leapfrog)   # ... then move
         acc_run = 0.9 * acc_run + 0.1 * a; acc_sum = acc_sum + a
         step = torch.where(acc_run > band[1], step * adapt_factor, torch.where(acc_run < band[0], step / adapt_factor, step))
     return logw, z, acc_sum / max(len(bs) - 1, 1)
@@ -190,16 +200,33 @@ class AISResult:
                 f"{self.log_w.shape[0]} chains, accept {self.accept:.2f}, {self.seconds:.1f} s)")
 
 # %% ../nbs/07_evaluate.ipynb #89ec2308
+def _gaussian(dist, shape):
+    "(mean, std, sum of log std) of a diagonal `torch.distributions.Normal` expanded to `shape` (K, B, d) and flattened; else None."
+    if type(dist) is not torch.distributions.Normal: return None
+    m, s = (t.expand(shape).reshape(-1, shape[-1]) for t in (dist.loc, dist.scale))
+    return m, s, s.log().sum(-1)
+
+def _density(dist, gauss, z, K, B):
+    "log density of `dist` at flattened z (K*B, d) and its gradient: closed form for a diagonal Gaussian, else autograd."
+    if gauss is not None:
+        m, s, log_s = gauss; u = (z - m) / s
+        return -0.5 * (u ** 2).sum(-1) - log_s - 0.5 * z.shape[-1] * math.log(2 * math.pi), -u / s
+    return log_prob_and_grad(lambda z: _log_prob(dist, z.view(K, B, -1)).reshape(-1), z)
+
 def _ais_setup(log_lik, x, init, n_chains, prior):
-    "Flattened (K*B) pieces: log r, gain g = log p(z) + log p(x|z) - log r, initial std per chain and dimension."
+    """Flattened (K*B) pieces: `terms(z)` -> (log r, grad log r, u, grad u) with u = log p(z) + log p(x|z) (one decoder
+    forward and backward), the initial z (K*B, d) and the initial std per chain and dimension."""
     B = x.shape[0]; z0 = _sample(init, n_chains, B)                     # (K, B, d)
     d = z0.shape[-1]; prior = prior or _std_normal(d, z0)
-    xr = _rep(x, n_chains)
-    log_r = lambda z: _log_prob(init, z.view(n_chains, B, d)).reshape(-1)
-    gain = lambda z: _log_prob(prior, z) + _call_log_lik(log_lik, xr, z) - log_r(z)
-    try: std = init.stddev.expand(n_chains, B, d)
+    xr, shape = _rep(x, n_chains), (n_chains, B, d)
+    r_g, p_g = _gaussian(init, shape), _gaussian(prior, shape)
+    def terms(z):
+        ll, g_ll = log_prob_and_grad(lambda z: _call_log_lik(log_lik, xr, z), z)
+        lr, g_lr = _density(init, r_g, z, n_chains, B); lp, g_lp = _density(prior, p_g, z, n_chains, B)
+        return lr, g_lr, lp + ll, g_lp + g_ll
+    try: std = init.stddev.expand(shape)
     except (NotImplementedError, AttributeError, RuntimeError): std = torch.ones_like(z0)
-    return log_r, gain, z0.reshape(-1, d), std.reshape(-1, d).to(z0.dtype)
+    return terms, z0.reshape(-1, d), std.reshape(-1, d).to(z0.dtype)
 
 def ais_log_likelihood(log_lik: Callable, x: torch.Tensor, init=None, n_steps: int = 1000, n_chains: int = 16,
                        n_leapfrog: int = 10, step_size: float = 0.1, schedule: str = 'sigmoid', prior=None,
@@ -211,9 +238,9 @@ def ais_log_likelihood(log_lik: Callable, x: torch.Tensor, init=None, n_steps: i
         if prior is None: raise ValueError("give `init` (a distribution over z), or `prior` to start from it")
         init = prior
     t0 = time.time()
-    log_r, gain, z, std = _ais_setup(log_lik, x, init, n_chains, prior)
+    terms, z, std = _ais_setup(log_lik, x, init, n_chains, prior)
     step = torch.full((z.shape[0],), float(step_size), dtype=z.dtype, device=z.device)
-    logw, _, acc = _anneal(log_r, gain, z, ais_schedule(n_steps, schedule), std, step, n_leapfrog, band, adapt_factor, progress)
+    logw, _, acc = _anneal(terms, z, ais_schedule(n_steps, schedule), std, step, n_leapfrog, band, adapt_factor, progress)
     logw = logw.view(n_chains, x.shape[0])
     return AISResult(_log_mean_exp(logw), _lme_se(logw), logw, acc.mean().item(), time.time() - t0)
 
@@ -237,10 +264,10 @@ def bdmc(log_lik: Callable, x: torch.Tensor, z_post: torch.Tensor, init=None, n_
     init = init if init is not None else prior
     kw = dict(n_steps=n_steps, n_chains=n_chains, n_leapfrog=n_leapfrog, step_size=step_size, schedule=schedule, prior=prior, progress=progress)
     lower = ais_log_likelihood(log_lik, x, init, **kw)
-    log_r, gain, _, std = _ais_setup(log_lik, x, init, n_chains, prior)
+    terms, _, std = _ais_setup(log_lik, x, init, n_chains, prior)
     z = _rep(z_post.to(std.dtype), n_chains)
     step = torch.full((z.shape[0],), float(step_size), dtype=z.dtype, device=z.device)
-    logw, _, _ = _anneal(log_r, gain, z, ais_schedule(n_steps, schedule).flip(0), std, step, n_leapfrog, progress=progress)
+    logw, _, _ = _anneal(terms, z, ais_schedule(n_steps, schedule).flip(0), std, step, n_leapfrog, progress=progress)
     return BDMCResult(lower, -_log_mean_exp(logw.view(n_chains, x.shape[0])))
 
 # %% ../nbs/07_evaluate.ipynb #e3d6f9df
