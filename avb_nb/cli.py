@@ -4,12 +4,13 @@
 
 # %% ../nbs/99_cli.ipynb #a72dd0e6
 from __future__ import annotations
-import argparse, ast, dataclasses, importlib, inspect, json, os, pkgutil, sys, tempfile
+import argparse, ast, contextlib, dataclasses, difflib, importlib, inspect, json, os, pkgutil, re, sys, tempfile, warnings
 from pathlib import Path
 from types import ModuleType
 
 # %% auto #0
-__all__ = ['experiments', 'get_experiment', 'config_class', 'presets', 'parse_settings', 'run_experiment', 'main']
+__all__ = ['experiments', 'get_experiment', 'config_class', 'presets', 'parse_settings', 'check_settings', 'run_experiment',
+           'main']
 
 # %% ../nbs/99_cli.ipynb #7b66af20
 def _norm(name: str) -> str: return name.strip().lower().replace('_', '-')
@@ -51,16 +52,22 @@ def presets(mod: ModuleType) -> list[str]:
     return list(c.PRESETS) if c is not None else ['smoke', 'paper']
 
 # %% ../nbs/99_cli.ipynb #1da88ae6
-def _writable_dir(out: str | Path) -> Path:
-    "Create `out` if needed and make sure a file can be written there."
-    out = Path(out)
+@contextlib.contextmanager
+def _output_dir(out: str | Path):
+    """Create `out` if needed and make sure a file can be written there; if the `with` block then fails, a folder
+    created here is removed again while it holds no results (only folders and a `.gitignore`)."""
+    from avb_nb.core import make_dirs, remove_if_empty
+    out, made = Path(out), None
     try:
-        out.mkdir(parents=True, exist_ok=True)
+        made = make_dirs(out)
         with tempfile.NamedTemporaryFile(dir=out, prefix='.write-test-'): pass
     except OSError as e:
+        remove_if_empty(made)
         raise PermissionError(f"cannot write to output folder {str(out)!r} ({e.strerror or e}); "
                               "choose another with --out") from None
-    return out
+    try: yield out
+    except BaseException:
+        remove_if_empty(made, ignore=('.gitignore',)); raise
 
 def parse_settings(items: list[str] | None) -> dict:
     "`['steps=20000', 'lr_decay=cosine']` -> `{'steps': 20000, 'lr_decay': 'cosine'}` (Python literals, else strings)."
@@ -73,10 +80,47 @@ def parse_settings(items: list[str] | None) -> dict:
         except (ValueError, SyntaxError): out[key.strip()] = val.strip()
     return out
 
+def _fields(mod: ModuleType) -> list[str]:
+    "The setting names of an experiment's `Config` (without `seed`, which is `--seed`)."
+    c = config_class(mod)
+    return sorted(f.name for f in dataclasses.fields(c) if f.name != 'seed') if c is not None else []
+
+def _close(name: str, names) -> str:
+    m = difflib.get_close_matches(name, names, n=2)
+    return f" (did you mean {' or '.join(m)}?)" if m else ''
+
+def check_settings(mod: ModuleType, preset: str, settings: dict | None = None, seed: int = 0, **fixed) -> dict:
+    """Build experiment `mod`'s `Config` from `preset`, `settings` and `fixed` (fields the command sets itself, e.g.
+    `models`) as its `reproduce` will, before any work; returns `settings` converted to their declared types. An unknown
+    name (with close matches), a value of the wrong type, or one the Config's own checks reject is a one-line `ValueError`."""
+    exp, c, settings = _norm(getattr(mod, 'NAME', mod.__name__.rsplit('.', 1)[-1])), config_class(mod), dict(settings or {})
+    if 'seed' in settings: raise ValueError("the seed is not a --set setting; use --seed N")
+    names = _fields(mod)
+    bad = [f"{k}{_close(k, names)}" for k in settings if k not in names]
+    if bad: raise ValueError(f"{exp} has no setting{'s' * (len(bad) > 1)} {', '.join(bad)}; settings: {', '.join(names) or 'none'}")
+    if c is None: return settings
+    typed = {}
+    for k, v in settings.items():
+        try: typed[k] = c.coerce(k, v)
+        except ValueError as e: raise ValueError(f"--set {k}={v if isinstance(v, str) else repr(v)}: {e}") from None
+    try: c.preset(preset, **{**typed, **fixed, 'seed': seed})
+    except (ValueError, TypeError) as e: raise ValueError(f"{exp} (preset {preset}): {' '.join(str(e).split())}") from None
+    return typed
+
+def _takes_model(mod: ModuleType) -> bool: return 'model' in inspect.signature(mod.reproduce).parameters
+
+def _other_settings(e: RuntimeError, out: Path) -> ValueError | None:
+    "A training checkpoint in `out` that does not fit the model (`train.fit`'s error): one line, not the tensor shapes."
+    m = re.search(r"checkpoint (.+?) was written for a different model", str(e))
+    if m is None: return None
+    ck = os.path.relpath(m[1], out) if Path(m[1]).is_relative_to(out) else m[1]
+    return ValueError(f"output folder {str(out)!r} holds a run with other settings (its checkpoint {ck} does not fit "
+                      "this model); use a new --out (or delete it)")
+
 def run_experiment(name: str, preset: str = 'smoke', device: str = 'auto', seed: int = 0,
                    out: str | Path | None = None, data: str | Path | None = None,
                    model: str | None = None, settings: dict | None = None) -> dict:
-    "Check the arguments, then run experiment `name`'s `reproduce`; returns its result dict."
+    "Check the arguments and build the experiment's settings, then run experiment `name`'s `reproduce`; returns its result dict."
     from avb_nb.core import get_device
     mod = get_experiment(name)
     exp = _norm(getattr(mod, 'NAME', name))
@@ -86,22 +130,42 @@ def run_experiment(name: str, preset: str = 'smoke', device: str = 'auto', seed:
         raise FileNotFoundError(f"data folder {str(data)!r} does not exist; pass an existing folder to --data "
                                 "or leave it out to use the default location")
     if seed < 0: raise ValueError(f"--seed must be a non-negative integer, got {seed}")
-    if settings:
-        c = config_class(mod)
-        names = {f.name for f in dataclasses.fields(c)} - {'seed'} if c is not None else set()
-        bad = sorted(set(settings) - names)
-        if bad: raise ValueError(f"{exp} has no setting(s) {', '.join(bad)}; settings: {', '.join(sorted(names)) or 'none'}")
-    get_device(device)                                   # a missing CUDA device fails here, clearly
-    out = _writable_dir(out if out is not None else Path('runs')/exp/preset)
-    kw = {}
+    kw, fixed = {}, {}
     if model is not None:
-        ps = inspect.signature(mod.reproduce).parameters
-        if 'model' not in ps and not any(p.kind == p.VAR_KEYWORD for p in ps.values()):
-            raise ValueError(f"experiment {exp} has no --model option")
+        if not _takes_model(mod):
+            takers = ', '.join(n for n, m in experiments().items() if _takes_model(m))
+            raise ValueError(f"experiment {exp} has no --model option: it runs all its models"
+                             + (f" (--model is for {takers})" if takers else ''))
         kw['model'] = model
-    return mod.reproduce(preset=preset, device=device, seed=seed, out=out, data=data, **kw, **(settings or {}))
+        if 'models' in _fields(mod): fixed['models'] = (model,) if isinstance(model, str) else tuple(model)
+    settings = check_settings(mod, preset, settings, seed, **fixed)
+    get_device(device)                                   # a missing CUDA device fails here, clearly
+    with _output_dir(out if out is not None else Path('runs')/exp/preset) as out:
+        try: return mod.reproduce(preset=preset, device=device, seed=seed, out=out, data=data, **kw, **settings)
+        except RuntimeError as e:
+            if (short := _other_settings(e, out)) is not None: raise short from e
+            raise
 
 # %% ../nbs/99_cli.ipynb #84459da2
+def _model_help() -> str:
+    "`--model`'s help: the experiments whose `reproduce` takes `model`, with their `MODELS`, read from their source (no import)."
+    import avb_nb.experiments as pkg
+    found = []
+    for m in sorted(pkgutil.iter_modules(pkg.__path__), key=lambda m: m.name):
+        if m.name.startswith('_'): continue
+        try: tree = ast.parse(Path(m.module_finder.path, f'{m.name}.py').read_text())
+        except (OSError, SyntaxError, AttributeError, ValueError): continue
+        top = {t.id: n.value for n in tree.body if isinstance(n, ast.Assign) for t in n.targets if isinstance(t, ast.Name)}
+        rep = [n for n in tree.body if isinstance(n, ast.FunctionDef) and n.name == 'reproduce']
+        if not rep or 'model' not in [a.arg for a in rep[0].args.args + rep[0].args.kwonlyargs]: continue
+        def lit(k, default):
+            try: return ast.literal_eval(top[k])
+            except (KeyError, ValueError, SyntaxError, TypeError): return default
+        models = lit('MODELS', ())
+        found.append(_norm(lit('NAME', m.name)) + (f" (one of {', '.join(models)})" if models else ''))
+    if not found: return 'no experiment takes --model'
+    return f"{'; '.join(found)} only: run just that model instead of all of them"
+
 def _parser() -> argparse.ArgumentParser:
     p = argparse.ArgumentParser(
         prog='avb_nb', formatter_class=argparse.RawDescriptionHelpFormatter,
@@ -125,8 +189,7 @@ def _parser() -> argparse.ArgumentParser:
     r.add_argument('--out', default=None, metavar='DIR', help='output folder (default: runs/EXPERIMENT/PRESET)')
     r.add_argument('--data', default=None, metavar='DIR',
                    help='folder holding the data set (default: the library\'s data search path, downloading if allowed)')
-    r.add_argument('--model', default=None, metavar='NAME',
-                   help='only one model of an experiment that compares several (e.g. vae, avb, avb-ac)')
+    r.add_argument('--model', default=None, metavar='NAME', help=_model_help())
     r.add_argument('--set', action='append', default=None, metavar='KEY=VALUE', dest='settings',
                    help="change one setting of the preset, e.g. --set steps=20000 (repeatable; see the experiment's Config)")
     s = sub.add_parser('slice', help='run models of an experiment within a GPU time budget',
@@ -180,10 +243,13 @@ def _slicer(name: str, what: str):
     return f
 
 def _slice(a) -> int:
-    models = [m for m in a.models.split(',') if m.strip()]
-    info = _slicer(a.experiment, 'run_slice')(models, _writable_dir(a.out), preset=a.preset, budget_s=a.budget,
-                                             device=a.device, data=a.data, commit=a.commit, seed=a.seed,
-                                             **parse_settings(a.settings))
+    models = [m.strip() for m in a.models.split(',') if m.strip()]
+    run, mod = _slicer(a.experiment, 'run_slice'), get_experiment(a.experiment)
+    fixed = {'models': tuple(models)} if 'models' in _fields(mod) else {}
+    settings = check_settings(mod, a.preset, parse_settings(a.settings), a.seed, **fixed)
+    with _output_dir(a.out) as out:
+        info = run(models, out, preset=a.preset, budget_s=a.budget, device=a.device, data=a.data, commit=a.commit,
+                   seed=a.seed, **settings)
     print(f"slice: done {info['done'] or 'nothing'}; not run {info['not_run'] or 'none'}; {info['elapsed_s']} s; files in {a.out}")
     return 0
 
@@ -198,18 +264,24 @@ def _bench(a) -> int:
         raise RuntimeError(f"the benchmark (avb_nb.bench) is not available in this installation ({e})") from None
     from avb_nb.core import get_device
     get_device(a.device)
-    out = Path(a.out); _writable_dir(out.parent if str(out.parent) else '.')
-    res = run_bench(device=a.device, out=str(out), compile=a.compile, bf16=a.bf16, quick=a.quick)
+    out = Path(a.out)
+    with _output_dir(out.parent):
+        res = run_bench(device=a.device, out=str(out), compile=a.compile, bf16=a.bf16, quick=a.quick)
     print(format_bench(res)); print(f"timings written to {out}")
     return 0
 
 # %% ../nbs/99_cli.ipynb #bd49c64a
+def _warning_line(message, category, filename, lineno, line=None) -> str:
+    return f"avb_nb: warning: {' '.join(str(message).split())}\n"
+
 def main(argv: list[str] | None = None) -> int:
-    "The `avb_nb` command. Returns the exit status: 0 ok, 1 a run failed, 2 a bad command line."
+    "The `avb_nb` command. Returns the exit status: 0 ok, 1 a run failed, 2 a bad command line, setting, folder or data set."
     p = _parser()
     try: a = p.parse_args(argv)
     except SystemExit as e: return int(e.code or 0)
     if a.command is None: p.print_help(); return 2
+    fmt = warnings.formatwarning
+    if not os.environ.get('AVB_NB_DEBUG'): warnings.formatwarning = _warning_line   # one line each, like the errors
     try:
         if a.command == 'list': return _list()
         if a.command == 'bench': return _bench(a)
@@ -220,7 +292,7 @@ def main(argv: list[str] | None = None) -> int:
         print(f"{_norm(a.experiment)} ({a.preset}) done: results in {out}")
         if s := _summary(res): print(s)
         return 0
-    except (ValueError, FileNotFoundError, PermissionError, RuntimeError, ImportError) as e:
+    except (ValueError, FileNotFoundError, PermissionError, ConnectionError, RuntimeError, ImportError) as e:
         if os.environ.get('AVB_NB_DEBUG'): raise
         msg = ' '.join(str(e).split()) or type(e).__name__
         print(f"avb_nb: error: {msg}", file=sys.stderr)
@@ -228,3 +300,4 @@ def main(argv: list[str] | None = None) -> int:
     except KeyboardInterrupt:
         print("avb_nb: interrupted; run the same command again to resume from the last checkpoint", file=sys.stderr)
         return 130
+    finally: warnings.formatwarning = fmt

@@ -4,7 +4,7 @@
 
 # %% ../nbs/00_core.ipynb #b61dbb5e
 from __future__ import annotations
-import os, json, random, subprocess, platform, tempfile, dataclasses, time, math
+import os, ast, re, json, random, shutil, subprocess, platform, tempfile, dataclasses, time, math
 from dataclasses import dataclass, asdict
 from pathlib import Path
 from typing import Any, ClassVar
@@ -14,7 +14,7 @@ import torch
 # %% auto #0
 __all__ = ['get_device', 'seed_everything', 'in_test', 'default_preset', 'Config', 'repo_root', 'git_commit', 'package_versions',
            'device_name', 'provenance', 'atomic_write_text', 'save_metrics', 'load_metrics', 'results_dir',
-           'atomic_save', 'load_checkpoint']
+           'atomic_save', 'load_checkpoint', 'make_dirs', 'remove_if_empty']
 
 # %% ../nbs/00_core.ipynb #89d0ef66
 def get_device(device: str | torch.device = 'auto') -> torch.device:
@@ -48,6 +48,43 @@ def default_preset() -> str:
     return os.environ.get('AVB_NB_PRESET') or ('smoke' if in_test() else 'paper')
 
 # %% ../nbs/00_core.ipynb #acf6cc58
+_KINDS = {'int': 'a whole number (int)', 'float': 'a number (float)', 'bool': 'True or False (bool)', 'str': 'text (str)',
+          'tuple': 'a comma-separated tuple (e.g. 64,128)', 'list': 'a comma-separated list (e.g. 64,128)'}
+_BOOLS = {'true': True, 'false': False, 'yes': True, 'no': False, 'on': True, 'off': False, '1': True, '0': False}
+
+def _type_names(t) -> list[str]:
+    "A field's declared type as names: `'float | None'`, `Optional[float]` or `float | None` -> ['float', 'None']."
+    s = t.__name__ if isinstance(t, type) else str(t)
+    s = re.sub(r'^(typing\.)?Optional\[(.*)\]$', r'\2 | None', s.strip())
+    return [re.sub(r'^typing\.', '', p.strip()).split('[')[0].replace('NoneType', 'None').lower().replace('none', 'None')
+            for p in s.split('|')]
+
+def _scalar(v, kind: str):
+    "`v` (or its text) as `kind` ('int', 'float', 'bool' or 'str'); `ValueError` if it is not one."
+    if isinstance(v, str) and kind != 'str':
+        t = v.strip()
+        if kind == 'bool' and t.lower() in _BOOLS: return _BOOLS[t.lower()]
+        try: v = ast.literal_eval(t)
+        except (ValueError, SyntaxError):
+            if kind == 'float': return float(t)          # 'inf', 'nan'; anything else raises ValueError
+            raise ValueError(t) from None
+    number = isinstance(v, (int, float, np.integer, np.floating)) and not isinstance(v, (bool, np.bool_))
+    if kind == 'int' and number and math.isfinite(v) and float(v).is_integer(): return int(v)   # 2e3 -> 2000
+    if kind == 'float' and number: return float(v)
+    if kind == 'bool' and (isinstance(v, (bool, np.bool_)) or (number and v in (0, 1))): return bool(v)
+    if kind == 'str' and (isinstance(v, str) or number or isinstance(v, bool)): return str(v)
+    raise ValueError(v)
+
+def _sequence(v, kind: str, default):
+    "`v` as a tuple (or list): a tuple or list, a comma-separated text, or one value; items typed like `default`'s."
+    if isinstance(v, str):
+        try: v = ast.literal_eval(v.strip())
+        except (ValueError, SyntaxError): v = tuple(p.strip() for p in v.split(',') if p.strip())
+    if not isinstance(v, (tuple, list)): v = (v,)
+    item = {type(d).__name__ for d in default or ()}
+    if len(item) == 1 and (k := item.pop()) in ('int', 'float', 'bool', 'str'): v = [_scalar(x, k) for x in v]
+    return list(v) if kind == 'list' else tuple(v)
+
 @dataclass
 class Config:
     "Base class for experiment settings with named presets."
@@ -66,6 +103,27 @@ class Config:
         cfg = cls(**{**cls.PRESETS[name], **overrides})
         cfg.preset_name = name
         return cfg
+
+    @classmethod
+    def coerce(cls, name: str, value):
+        """`value` (or its text, as typed on a command line) converted to the type declared for setting `name`: an int
+        setting takes `2000`, `2e3` or `'2000'` but not `2.5`; a `float | None` one takes `None`; a tuple one `'64,128'`.
+        A value that does not fit is a one-line `ValueError` naming the setting, the value and the type."""
+        f = {f.name: f for f in dataclasses.fields(cls)}.get(name)
+        if f is None: raise ValueError(f"{cls.__name__} has no setting {name!r}")
+        kinds = _type_names(f.type)
+        optional, kinds = 'None' in kinds, [k for k in kinds if k != 'None']
+        if value is None or (optional and isinstance(value, str) and value.strip().lower() in ('none', 'null')):
+            if optional or not kinds: return None
+        elif any(k not in _KINDS for k in kinds) or not kinds: return value      # a type we do not know: as given
+        else:
+            default = (f.default if f.default is not dataclasses.MISSING else
+                       f.default_factory() if f.default_factory is not dataclasses.MISSING else None)
+            for k in kinds:
+                try: return _sequence(value, k, default) if k in ('tuple', 'list') else _scalar(value, k)
+                except (ValueError, TypeError): pass
+        want = ' or '.join(_KINDS.get(k, k) for k in kinds) + (' or None' if optional else '')
+        raise ValueError(f"{name} must be {want}, got {value!r}")
 
     def to_dict(self) -> dict: return asdict(self)
 
@@ -170,3 +228,18 @@ def load_checkpoint(path: str | Path, map_location='cpu'):
     except Exception as e:
         raise RuntimeError(f"checkpoint {path} is unreadable ({type(e).__name__}: {e}); "
                            "delete it to start afresh.") from e
+
+# %% ../nbs/00_core.ipynb #c0a1f2d3
+def make_dirs(path: str | Path) -> Path | None:
+    "Create folder `path` and its missing parents; returns the outermost folder created (None if `path` existed)."
+    path = Path(path)
+    missing = [q for q in [path, *path.parents] if not q.exists()]
+    path.mkdir(parents=True, exist_ok=True)
+    return missing[-1] if missing else None
+
+def remove_if_empty(folder: str | Path | None, ignore: tuple[str, ...] = ()) -> bool:
+    "Delete `folder` if it holds no files (only folders, or files named in `ignore`); True if it was deleted."
+    if folder is None or not Path(folder).is_dir(): return False
+    if any(f.name not in ignore for f in Path(folder).rglob('*') if not f.is_dir()): return False
+    shutil.rmtree(folder, ignore_errors=True)
+    return True

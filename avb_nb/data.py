@@ -9,13 +9,14 @@ from pathlib import Path
 from typing import Iterator
 import numpy as np
 import torch
-from .core import get_device, repo_root
+from .core import get_device, repo_root, make_dirs, remove_if_empty
 
 # %% auto #0
 __all__ = ['DATA_ENV', 'CACHE_ENV', 'MNIST_MIRROR', 'MNIST_FILES', 'MNIST_SPLITS', 'LAROCHELLE_MIRROR', 'BINARIZED_MNIST',
-           'CELEBA_HELP', 'synthetic_2x2', 'eight_schools', 'DataError', 'cache_dir', 'shared_data_dir', 'data_roots',
-           'find_file', 'sha256sum', 'check_sha256', 'download', 'fetch', 'read_idx', 'load_mnist', 'binarize',
-           'Batches', 'mnist_batches', 'parse_amat', 'load_binarized_mnist', 'celeba_files', 'load_celeba']
+           'CELEBA_HELP', 'synthetic_2x2', 'eight_schools', 'DataError', 'DataUnavailable', 'cache_dir',
+           'shared_data_dir', 'data_roots', 'find_file', 'sha256sum', 'check_sha256', 'download', 'fetch', 'read_idx',
+           'load_mnist', 'binarize', 'Batches', 'mnist_batches', 'parse_amat', 'load_binarized_mnist', 'celeba_files',
+           'load_celeba']
 
 # %% ../nbs/02_data.ipynb #dbb90a77
 def synthetic_2x2() -> torch.Tensor:
@@ -33,6 +34,9 @@ DATA_ENV, CACHE_ENV = 'AVB_NB_DATA', 'AVB_NB_CACHE'
 
 class DataError(ValueError):
     "A data file is corrupt, truncated or not what it claims to be."
+
+class DataUnavailable(FileNotFoundError, ConnectionError):
+    "A data set is not on disk and cannot be downloaded (no network, or the mirror failed)."
 
 def cache_dir() -> Path:
     "`$AVB_NB_CACHE`, else `~/.cache/avb_nb`: where downloads go when no path is given."
@@ -81,24 +85,25 @@ def check_sha256(path: str | Path, sha256: str) -> Path:
     return Path(path)
 
 def download(url: str, dest: str | Path, sha256: str, timeout: float = 60) -> Path:
-    "Fetch `url` to `dest` via a temporary file; rename into place only if its sha256 matches."
-    dest = Path(dest); dest.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(dir=dest.parent, prefix=dest.name, suffix='.part')
+    "Fetch `url` to `dest` via a temporary file; rename into place only if its sha256 matches (a failure leaves nothing, not even a new folder)."
+    dest = Path(dest); made = make_dirs(dest.parent)
+    try: fd, tmp = tempfile.mkstemp(dir=dest.parent, prefix=dest.name, suffix='.part')
+    except BaseException: remove_if_empty(made); raise
     try:
         with os.fdopen(fd, 'wb') as f:
             try:
                 with urllib.request.urlopen(url, timeout=timeout) as r:
                     for chunk in iter(lambda: r.read(1 << 20), b''): f.write(chunk)
             except OSError as e:
-                raise ConnectionError(f"could not download {url} ({e}); fetch it by hand into {dest.parent} "
-                                      f"or set ${DATA_ENV} to a folder that has it.") from e
+                raise ConnectionError(f"could not download {url} ({getattr(e, 'reason', e)}); put {dest.name} into "
+                                      f"{dest.parent} by hand or set ${DATA_ENV} to a folder that has it.") from e
         got = sha256sum(tmp)
         if got != sha256:
             raise DataError(f"{url} downloaded with sha256 {got}, expected {sha256}: the download is corrupt or the "
                             f"source changed. Nothing was saved to {dest}; try again or use another mirror.")
         os.replace(tmp, dest)
     except BaseException:
-        Path(tmp).unlink(missing_ok=True); raise
+        Path(tmp).unlink(missing_ok=True); remove_if_empty(made); raise
     return dest
 
 # %% ../nbs/02_data.ipynb #48977d18
@@ -119,6 +124,15 @@ def fetch(subdir: str, name: str, sha256: str, url: str | None, path=None, downl
         raise FileNotFoundError(f"{subdir}/{name} not found in {[str(r) for r in roots]}; pass path=<folder>, set "
                                 f"${DATA_ENV}, or allow downloading{' from ' + url if url else ''}.")
     return download(url, roots[0]/subdir/name, sha256)
+
+def _unavailable(what: str, subdir: str, names, path, source: str, err: Exception) -> DataUnavailable:
+    "The error for data set `what` (files `names`) missing from `data_roots(path)` and not downloadable from `source`."
+    roots = [str(r) for r in data_roots(path)]
+    reason = err.__cause__ if isinstance(err.__cause__, OSError) else err
+    return DataUnavailable(
+        f"the {what} files ({', '.join(names)}) are not in {roots[0] if len(roots) == 1 else 'any of ' + str(roots)} "
+        f"(or its {subdir}/ folder) and cannot be downloaded from {source} ({getattr(reason, 'reason', reason)}); "
+        f"copy them into {Path(roots[0])/subdir}, or pass a folder that has them (path=, --data or ${DATA_ENV}).")
 
 # %% ../nbs/02_data.ipynb #34f68c43
 def read_idx(path: str | Path, ndim: int) -> np.ndarray:
@@ -151,7 +165,9 @@ def load_mnist(split: str = 'train', path: str | Path | None = None, download: b
     prefix, rows = MNIST_SPLITS[split]
     def get(kind, ndim):
         name = f'{prefix}-{kind}-idx{ndim}-ubyte.gz'
-        return read_idx(fetch('mnist', name, MNIST_FILES[name][0], mirror + name, path, download), ndim)[rows]
+        try: p = fetch('mnist', name, MNIST_FILES[name][0], mirror + name, path, download)
+        except ConnectionError as e: raise _unavailable('MNIST', 'mnist', MNIST_FILES, path, mirror, e) from e
+        return read_idx(p, ndim)[rows]
     images, labels = get('images', 3), get('labels', 1)
     if len(images) != len(labels):
         raise DataError(f"MNIST {split}: {len(images)} images but {len(labels)} labels; re-download the files.")
@@ -228,8 +244,13 @@ def parse_amat(path: str | Path) -> np.ndarray:
     return (bits - ord('0')).reshape(-1, 784)
 
 def _build_binarized_npz(dest: Path, mirror: str) -> Path:
-    "Download, check and convert the three `.amat` files into the packed npz at `dest`."
-    dest.parent.mkdir(parents=True, exist_ok=True)
+    "Download, check and convert the three `.amat` files into the packed npz at `dest` (a failure leaves no new folder)."
+    made = make_dirs(dest.parent)
+    try: _pack_amat(dest, mirror)
+    except BaseException: remove_if_empty(made); raise
+    return dest
+
+def _pack_amat(dest: Path, mirror: str):
     with tempfile.TemporaryDirectory(dir=dest.parent) as tmp:
         packed = {}
         for split, (n, amat_sha, _) in BINARIZED_MNIST.items():
@@ -240,7 +261,6 @@ def _build_binarized_npz(dest: Path, mirror: str) -> Path:
         np.savez_compressed(part, **packed, original_shapes=shapes,
                             note="Larochelle & Murray (2011) binarized MNIST; np.packbits(X, axis=1) per split.")
         os.replace(part, dest)
-    return dest
 
 # %% ../nbs/02_data.ipynb #6e1841ae
 def _read_packed(p: Path, split: str) -> np.ndarray:
@@ -265,7 +285,8 @@ def load_binarized_mnist(split: str = 'train', path: str | Path | None = None, d
         roots = data_roots(path)
         if not download: raise FileNotFoundError(f"binarized_mnist/{name} not found in {[str(r) for r in roots]}; "
                                                  f"pass path=<folder>, set ${DATA_ENV}, or allow downloading.")
-        p = _build_binarized_npz(roots[0]/'binarized_mnist'/name, mirror)
+        try: p = _build_binarized_npz(roots[0]/'binarized_mnist'/name, mirror)
+        except ConnectionError as e: raise _unavailable('binarized MNIST', 'binarized_mnist', [name], path, mirror, e) from e
     x = torch.from_numpy(np.unpackbits(_read_packed(p, split), axis=1)).float()
     return x if flat else x.view(-1, 1, 28, 28)
 
