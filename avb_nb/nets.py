@@ -157,7 +157,7 @@ class BasisMLPs(nn.Module):
 class ACEncoder(nn.Module):
     """Basis-vector encoder (7.10): `z = z0(x) + sum_i a_i(x) * v_i(eps_i)`, a_i = elu(dense - 5) + 1,
     v_i an MLP (default 3x128 ELU) per basis, all bases in one `BasisMLPs`. `forward(x) -> (z, mean, std)` with (7.11)-(7.12)
-    estimated from the batch of v_i samples (detached; std = sqrt(var + 1e-4))."""
+    estimated from the batch of v_i samples (detached; std = sqrt(var + 1e-4)); z, mean and std are float32."""
     def __init__(self, trunk: nn.Module, z_dim: int, n_bases: int = 16, eps_dim: int = 32,
                  basis_hidden=(128, 128, 128), var_eps: float = 1e-4):
         super().__init__()
@@ -181,7 +181,7 @@ class ACEncoder(nn.Module):
         z0, a = self.coefficients(x)
         v = self.bases(x.shape[0], z0.device, z0.dtype)
         if v.shape[0] < 2: raise ValueError("the AC encoder estimates moments from the batch: use batch size >= 2")
-        z = z0 + (a * v).sum(1)
+        z = z0.float() + (a.float() * v.float()).sum(1)            # float32 even under autocast: log r(z|x) needs it
         v_mean, v_var = v.detach().float().mean(0), v.detach().float().var(0, unbiased=False)   # float32 under autocast
         a32 = a.detach().float()
         mean = z0.detach().float() + (a32 * v_mean).sum(1)                                     # (7.11)
