@@ -27,7 +27,7 @@ def main():
     p = argparse.ArgumentParser(); p.add_argument('--threads', type=int, default=1); p.add_argument('--skip-celeba', action='store_true')
     a = p.parse_args(); torch.set_num_threads(a.threads)
     x = synthetic_2x2()
-    cases = {'synthetic AVB, paper nets, batch 128': (lambda: S.make_model('avb', S.SyntheticConfig.preset('paper')),
+    cases = {'synthetic AVB, paper nets, batch 128': (lambda: S.make_model('avb', S.SyntheticConfig.preset('cpu')),
                                                      lambda: x[torch.randint(len(x), (128,))], 128),
              'eight-schools AVB, batch 512': (lambda: E.make_model('avb', E.EightSchoolsConfig.preset('paper')), lambda: 512, 512)}
     out = dict(device=device_name(torch.device('cpu')), threads=a.threads, alternating_ms_per_step={})

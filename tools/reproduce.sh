@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # The main job on a fresh machine: set up .venv (if needed), install avb_nb, run one experiment.
-# Usage: bash tools/reproduce.sh [EXPERIMENT [--preset smoke|paper] [--device ...] [--out DIR] ...]
-# Default: bash tools/reproduce.sh synthetic --preset paper --out runs/synthetic (Table 1, ~20 CPU-minutes)
+# Usage: bash tools/reproduce.sh [EXPERIMENT [--preset smoke|cpu|paper] [--device ...] [--out DIR] ...]
+# Default: bash tools/reproduce.sh synthetic --preset cpu --out runs/synthetic (Table 1 on a CPU budget, ~15-20 CPU-minutes)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 [ -x .venv/bin/python ] || "${PYTHON:-python3}" -m venv .venv
@@ -10,5 +10,5 @@ if ! .venv/bin/python -c "import torch" 2>/dev/null; then
   .venv/bin/pip install -q torch==2.13.0 || .venv/bin/pip install -q torch
 fi
 .venv/bin/pip install -q -e .
-[ $# -gt 0 ] || set -- synthetic --preset paper --out runs/synthetic
+[ $# -gt 0 ] || set -- synthetic --preset cpu --out runs/synthetic
 exec .venv/bin/avb_nb reproduce "$@"

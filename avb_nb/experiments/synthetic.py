@@ -48,6 +48,7 @@ class SyntheticConfig(Config):
     scheme: str = 'alternating'    # AVB updates: 1 encoder/decoder step, then `k` adversary steps (authors' toy code)
     k: int = 2                     # adversary steps per encoder/decoder step (`TrainConfig.k`)
     clip_grad_avb: float | None = 10.  # gradient-norm clip for AVB (typical norms 1-4; guards against adversary spikes)
+    betas: tuple = (0.5, 0.999)    # Adam's (beta1, beta2)
     log_every: int = 100
     checkpoint_every: int = 1000
     n_grid: int = 401              # quadrature grid per axis on [-grid_lim, grid_lim]^2
@@ -59,7 +60,13 @@ class SyntheticConfig(Config):
     PRESETS: ClassVar = {
         'smoke': dict(hidden=32, eps_dim=8, steps_vae=60, steps_avb=60, batch_size=64, log_every=10,
                       checkpoint_every=30, n_grid=101, n_eval=500, n_plot=200),
-        'paper': dict()}
+        # the class defaults: the paper's 512-unit nets on a CPU budget of about 15 minutes (not the authors' settings)
+        'cpu': dict(),
+        # the authors' toy notebooks (notebooks/AVB_toy_example.ipynb, VAE_toy_example.ipynb): batch 512, 100k
+        # iterations, Adam with TensorFlow's default beta1 = 0.9, lr 2e-5 (VAE; AVB encoder and decoder) and 1e-4
+        # (adversary), two adversary steps per step, no clipping; with the paper's 512-unit nets: hours on a CPU
+        'paper': dict(batch_size=512, steps_vae=100_000, steps_avb=100_000, lr_vae=2e-5, lr_primal=2e-5, lr_adversary=1e-4,
+                      betas=(0.9, 0.999), clip_grad_avb=None, log_every=1_000, checkpoint_every=5_000)}
 
 # %% ../../nbs/12_synthetic.ipynb #f20409a0
 class DistinctXAdversary(Adversary):
@@ -114,7 +121,7 @@ def train_config(kind: str, cfg: SyntheticConfig, device) -> TrainConfig:
     vae = kind == 'vae'
     return TrainConfig(steps=cfg.steps_vae if vae else cfg.steps_avb, batch_size=cfg.batch_size,
                        lr_primal=cfg.lr_vae if vae else cfg.lr_primal, lr_adversary=cfg.lr_adversary,
-                       clip_grad=None if vae else cfg.clip_grad_avb, betas=(0.5, 0.999),
+                       clip_grad=None if vae else cfg.clip_grad_avb, betas=tuple(cfg.betas),
                        scheme='simultaneous' if vae else cfg.scheme, k=cfg.k,
                        log_every=cfg.log_every, checkpoint_every=cfg.checkpoint_every, seed=cfg.seed, device=str(device))
 
