@@ -198,13 +198,21 @@ class AAE(_Model):
 
 # %% ../nbs/04_objectives.ipynb #aba25c14
 class AVBVI(nn.Module):
-    """Black-box VI: implicit q(z) from `sampler` (eps -> z, with attribute `eps_dim`), adversary T(z) against
-    N(0, I), target `log_target(z) -> (batch,)` unnormalised log density. `losses(batch_size)` follows the model protocol."""
+    """Black-box VI: implicit q(z) from `sampler` (eps -> z, with attribute `eps_dim`), target `log_target(z) -> (batch,)`
+    unnormalised log density. The adversary T sees u = (z - m) / s against N(0, I), i.e. z against the contrast
+    r = N(m, diag(s^2)): `contrast=(m, s)` (default N(0, I)), or the batch moments with `adaptive_contrast`.
+    The KL estimate is T(u) + log r(z) - log N(z; 0, I). `losses(batch_size)` follows the model protocol."""
     def __init__(self, sampler: nn.Module, adversary_z: nn.Module, log_target, adaptive_contrast: bool = False,
-                 var_eps: float = 1e-4):
+                 var_eps: float = 1e-4, contrast=None):
         super().__init__()
         self.sampler, self.adversary, self.log_target = sampler, adversary_z, log_target
         self.adaptive_contrast, self.var_eps = adaptive_contrast, var_eps
+        if contrast is not None:
+            if adaptive_contrast: raise ValueError("give either contrast=(mean, std) or adaptive_contrast=True, not both")
+            m, s = (torch.as_tensor(v, dtype=torch.get_default_dtype()) for v in contrast)
+            if not (s > 0).all(): raise ValueError(f"contrast std must be positive, got {s.tolist()}")
+            self.register_buffer('contrast_mean', m); self.register_buffer('contrast_std', s)
+        self.contrast = contrast
 
     def primal_parameters(self) -> list: return list(self.sampler.parameters())
     def adversary_parameters(self) -> list: return list(self.adversary.parameters())
@@ -221,6 +229,9 @@ class AVBVI(nn.Module):
 
     def _contrast(self, z):
         "(z given to the adversary, function T -> per-sample KL estimate)."
+        if self.contrast is not None:
+            m, s = self.contrast_mean.to(z), self.contrast_std.to(z)
+            return ac_normalise(z, m, s), lambda T: ac_kl(T, z, m, s)
         if not self.adaptive_contrast: return z, lambda T: T
         mean, std = z.detach().mean(0), (z.detach().var(0, unbiased=False) + self.var_eps).sqrt()
         return ac_normalise(z, mean, std), lambda T: ac_kl(T, z, mean, std)

@@ -19,8 +19,8 @@ from ..train import fit, TrainConfig
 from ..evaluate import knn_kl_one_sample
 
 # %% auto #0
-__all__ = ['NAME', 'S_BANANA', 'TARGETS', 'METHODS', 'log_ring', 'log_banana', 'grid_log_density', 'ToyVIConfig', 'make_model',
-           'train_config', 'kl_to_target', 'reproduce', 'kl_table']
+__all__ = ['NAME', 'S_BANANA', 'TARGETS', 'METHODS', 'log_ring', 'log_banana', 'grid_log_density', 'target_moments',
+           'ToyVIConfig', 'make_model', 'train_config', 'kl_to_target', 'reproduce', 'kl_table']
 
 # %% ../../nbs/10_toy_vi.ipynb #0d90ead3
 NAME = 'toy-vi'
@@ -49,6 +49,16 @@ def grid_log_density(log_p, box, n: int = 600):
     cell = (xs[1] - xs[0]) * (ys[1] - ys[0])
     return L, (torch.logsumexp(L.flatten(), 0) + cell.log()).item()
 
+# %% ../../nbs/10_toy_vi.ipynb #4c991239
+def target_moments(log_p, box, n: int = 600):
+    "Mean and standard deviations (float32 tensors of shape (2,)) of the normalised target on an n x n grid over `box`."
+    x0, x1, y0, y1 = box
+    xs, ys = torch.linspace(x0, x1, n, dtype=torch.float64), torch.linspace(y0, y1, n, dtype=torch.float64)
+    Z = torch.stack(torch.meshgrid(xs, ys, indexing='xy'), -1).reshape(-1, 2)
+    w = torch.softmax(log_p(Z), 0)[:, None]
+    mean = (w * Z).sum(0)
+    return mean.float(), (w * (Z - mean) ** 2).sum(0).sqrt().float()
+
 # %% ../../nbs/10_toy_vi.ipynb #ee6d33ad
 @dataclass
 class ToyVIConfig(Config):
@@ -63,22 +73,30 @@ class ToyVIConfig(Config):
     lr_adversary: float = 6e-4
     n_eval: int = 10_000           # samples for the KL estimates and the figure
     k: int = 3                     # neighbours in the kNN entropy estimate
+    contrast_scale: float = 3.0    # plain AVB's contrast N(target mean, (scale x target sd)^2); 0: N(0, I)
     extra_seeds: tuple = ()        # further seeds: every fit repeated, KL only (the figure shows `seed`)
     PRESETS: ClassVar = {'smoke': dict(steps=40, gaussian_steps=40, batch_size=128, n_eval=1000, extra_seeds=(1,)),
                          'paper': dict(extra_seeds=(1, 2))}
 
-    def __post_init__(self): self.extra_seeds = tuple(int(s) for s in self.extra_seeds)
+    def __post_init__(self):
+        self.extra_seeds = tuple(int(s) for s in self.extra_seeds)
+        if self.contrast_scale < 0: raise ValueError(f"contrast_scale must be >= 0 (0: N(0, I)), got {self.contrast_scale}")
 
 # %% ../../nbs/10_toy_vi.ipynb #1cda8aca
 METHODS = ('avb', 'avb_ac', 'gaussian')
 
-def make_model(method: str, log_p, cfg: ToyVIConfig):
-    "The model for `method` in METHODS on target `log_p`."
+def make_model(method: str, log_p, cfg: ToyVIConfig, box=None):
+    "The model for `method` in METHODS on target `log_p`; plain AVB's contrast needs the target's `box` unless `cfg.contrast_scale` is 0."
     if method == 'gaussian': return GaussianVI(2, log_p, full_rank=True)
     if method not in METHODS: raise ValueError(f"unknown method {method!r}; choose one of {METHODS}")
+    contrast = None
+    if method == 'avb' and cfg.contrast_scale > 0:
+        if box is None: raise ValueError("plain AVB with contrast_scale > 0 needs the target's box for its moments")
+        mean, std = target_moments(log_p, box)
+        contrast = (mean, cfg.contrast_scale * std)
     return AVBVI(NeuralSampler(cfg.eps_dim, 2, (cfg.hidden, cfg.hidden)),
                  ZAdversary(2, (cfg.adversary_hidden, cfg.adversary_hidden)), log_p,
-                 adaptive_contrast=method == 'avb_ac')
+                 adaptive_contrast=method == 'avb_ac', contrast=contrast)
 
 def train_config(method: str, cfg: ToyVIConfig, device) -> TrainConfig:
     gauss = method == 'gaussian'
@@ -131,11 +149,11 @@ def reproduce(preset: str | None = None, device='auto', seed: int = 0, out=None,
         c = dataclasses.replace(cfg, seed=s); seeds[s] = {m: {} for m in METHODS}
         folder = out / 'checkpoints' / ('' if s == cfg.seed else f'seed{s}')
         for t in cfg.targets:
-            lp, logZ, _ = TARGETS[t]
+            lp, logZ, box = TARGETS[t]
             samples.setdefault(t, {})
             for m in METHODS:
                 seed_everything(s)
-                model = make_model(m, lp, c)
+                model = make_model(m, lp, c, box)
                 hist = fit(model, c.batch_size, train_config(m, c, device), folder / f'{t}_{m}', progress=progress)
                 model.cpu().eval()
                 seed_everything(s + 1)
