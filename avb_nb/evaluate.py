@@ -163,21 +163,25 @@ def _transition(terms: Callable, z, S, b: float, eps, n_leapfrog: int):
 
 def _anneal(terms: Callable, z: torch.Tensor, betas, scale, step, n_leapfrog: int,
             band=(0.6, 0.7), adapt_factor: float = 1.05, progress: bool = False):
-    """Run AIS chains z (N, d) along `betas`; log f_b = (1 - b) log r + b u. Returns log weights (N,), final z, mean
-    acceptance. Before each transition the weight gets (b_t - b_{t-1}) (u - log r) at z; no host syncs in the loop."""
+    """Run AIS chains z (N, d) along `betas`; log f_b = (1 - b) log r + b u. `step`: (N,) initial step sizes adapted
+    online, or a (T, N) table used as it is. Returns log weights (N,), final z, mean acceptance and the (T, N) steps
+    used. Before each transition the weight gets (b_t - b_{t-1}) (u - log r) at z; no host syncs in the loop."""
     S = terms(z)
     logw = torch.zeros(z.shape[0], dtype=z.dtype, device=z.device); acc_run = torch.full_like(logw, 0.65)
     acc_sum = torch.zeros_like(logw); bs = [float(b) for b in betas]          # python floats: no device syncs
-    it = range(1, len(bs))
+    it, frozen, used = range(1, len(bs)), step.dim() == 2, []
+    if frozen and step.shape[0] != len(bs) - 1: raise ValueError(f"a step table needs {len(bs) - 1} rows, got {step.shape[0]}")
     if progress:
         from tqdm.auto import tqdm
         it = tqdm(it, desc='AIS', leave=False)
     for t in it:
         logw = logw + (bs[t] - bs[t - 1]) * (S[2] - S[0])                      # weight first ...
-        z, S, a = _transition(terms, z, S, bs[t], step[:, None] * scale, n_leapfrog)   # ... then move
+        s = step[t - 1] if frozen else step; used.append(s)
+        z, S, a = _transition(terms, z, S, bs[t], s[:, None] * scale, n_leapfrog)   # ... then move
         acc_run = 0.9 * acc_run + 0.1 * a; acc_sum = acc_sum + a
-        step = torch.where(acc_run > band[1], step * adapt_factor, torch.where(acc_run < band[0], step / adapt_factor, step))
-    return logw, z, acc_sum / max(len(bs) - 1, 1)
+        if not frozen:
+            step = torch.where(acc_run > band[1], step * adapt_factor, torch.where(acc_run < band[0], step / adapt_factor, step))
+    return logw, z, acc_sum / max(len(bs) - 1, 1), torch.stack(used)
 
 # %% ../nbs/07_evaluate.ipynb #c947f0e7
 @dataclass
@@ -188,6 +192,7 @@ class AISResult:
     log_w: torch.Tensor
     accept: float
     seconds: float = float('nan')
+    step_table: torch.Tensor | None = None     # (T, B) frozen step sizes per temperature and example (adapt='warmup')
 
     @property
     def mean(self) -> float: return self.log_px.mean().item()
@@ -228,21 +233,34 @@ def _ais_setup(log_lik, x, init, n_chains, prior):
     except (NotImplementedError, AttributeError, RuntimeError): std = torch.ones_like(z0)
     return terms, z0.reshape(-1, d), std.reshape(-1, d).to(z0.dtype)
 
+def _step_table(log_lik, x, init, prior, betas, n_leapfrog, step_size, band, adapt_factor, warmup_chains) -> torch.Tensor:
+    "(T, B) step sizes: the geometric mean over `warmup_chains` online-adapted chains per example of the step used at each temperature."
+    terms, z, std = _ais_setup(log_lik, x, init, warmup_chains, prior)
+    step = torch.full((z.shape[0],), float(step_size), dtype=z.dtype, device=z.device)
+    used = _anneal(terms, z, betas, std, step, n_leapfrog, band, adapt_factor)[3]
+    return used.view(len(used), warmup_chains, x.shape[0]).log().mean(1).exp()
+
 def ais_log_likelihood(log_lik: Callable, x: torch.Tensor, init=None, n_steps: int = 1000, n_chains: int = 16,
                        n_leapfrog: int = 10, step_size: float = 0.1, schedule: str = 'sigmoid', prior=None,
-                       band=(0.6, 0.7), adapt_factor: float = 1.05, progress: bool = True) -> AISResult:
+                       band=(0.6, 0.7), adapt_factor: float = 1.05, adapt: str = 'warmup', warmup_chains: int = 1,
+                       progress: bool = True) -> AISResult:
     """AIS estimate of log p(x) per example, from `init` (prior N(0,I) if None; a Gaussian r(z|x) or q(z|x)
-    with batch shape (B, z_dim)) to p(z) p(x|z); `n_chains` independent chains per example, combined by log-mean-exp."""
+    with batch shape (B, z_dim)) to p(z) p(x|z); `n_chains` independent chains per example, combined by log-mean-exp.
+    Step sizes: a table from a warm-up pass, frozen for the estimating chains (`adapt='warmup'`), or adapted online."""
     if x.dim() < 2: raise ValueError(f"x must be a batch (B, ...), got shape {tuple(x.shape)}")
+    if adapt not in ('warmup', 'online'): raise ValueError(f"adapt must be 'warmup' or 'online', got {adapt!r}")
     if init is None:
         if prior is None: raise ValueError("give `init` (a distribution over z), or `prior` to start from it")
         init = prior
-    t0 = time.time()
+    t0, betas = time.time(), ais_schedule(n_steps, schedule)
+    table = (_step_table(log_lik, x, init, prior, betas, n_leapfrog, step_size, band, adapt_factor, warmup_chains)
+             if adapt == 'warmup' else None)
     terms, z, std = _ais_setup(log_lik, x, init, n_chains, prior)
-    step = torch.full((z.shape[0],), float(step_size), dtype=z.dtype, device=z.device)
-    logw, _, acc = _anneal(terms, z, ais_schedule(n_steps, schedule), std, step, n_leapfrog, band, adapt_factor, progress)
+    step = (table.repeat(1, n_chains) if table is not None else
+            torch.full((z.shape[0],), float(step_size), dtype=z.dtype, device=z.device))
+    logw, _, acc, _ = _anneal(terms, z, betas, std, step, n_leapfrog, band, adapt_factor, progress)
     logw = logw.view(n_chains, x.shape[0])
-    return AISResult(_log_mean_exp(logw), _lme_se(logw), logw, acc.mean().item(), time.time() - t0)
+    return AISResult(_log_mean_exp(logw), _lme_se(logw), logw, acc.mean().item(), time.time() - t0, table)
 
 # %% ../nbs/07_evaluate.ipynb #61798df4
 @dataclass
@@ -266,8 +284,8 @@ def bdmc(log_lik: Callable, x: torch.Tensor, z_post: torch.Tensor, init=None, n_
     lower = ais_log_likelihood(log_lik, x, init, **kw)
     terms, _, std = _ais_setup(log_lik, x, init, n_chains, prior)
     z = _rep(z_post.to(std.dtype), n_chains)
-    step = torch.full((z.shape[0],), float(step_size), dtype=z.dtype, device=z.device)
-    logw, _, _ = _anneal(terms, z, ais_schedule(n_steps, schedule).flip(0), std, step, n_leapfrog, progress=progress)
+    step = lower.step_table.flip(0).repeat(1, n_chains)                 # the forward pass's frozen steps, reversed
+    logw, _, _, _ = _anneal(terms, z, ais_schedule(n_steps, schedule).flip(0), std, step, n_leapfrog, progress=progress)
     return BDMCResult(lower, -_log_mean_exp(logw.view(n_chains, x.shape[0])))
 
 # %% ../nbs/07_evaluate.ipynb #e3d6f9df
