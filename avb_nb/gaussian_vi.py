@@ -11,7 +11,7 @@ import torch.nn.functional as F
 from torch.distributions import MultivariateNormal
 
 # %% auto #0
-__all__ = ['GaussianVI']
+__all__ = ['GaussianVI', 'gaussian_optimum']
 
 # %% ../nbs/08_gaussian_vi.ipynb #03d0b795
 class GaussianVI(nn.Module):
@@ -22,6 +22,14 @@ class GaussianVI(nn.Module):
         self.mu = nn.Parameter(torch.zeros(dim))
         self.rho = nn.Parameter(torch.full((dim,), math.log(math.expm1(init_scale))))  # diag = softplus(rho)
         self.off = nn.Parameter(torch.zeros(dim, dim)) if full_rank else None
+
+    @torch.no_grad()
+    def init_random_(self, init_range: float = 2., generator: torch.Generator | None = None, init_scale: float = 1.) -> GaussianVI:
+        "A random start as Stan's ADVI makes one: mu_i ~ U(-init_range, init_range), L = init_scale * I. Returns self."
+        self.mu.uniform_(-init_range, init_range, generator=generator)
+        self.rho.fill_(math.log(math.expm1(init_scale)))
+        if self.full_rank: self.off.zero_()
+        return self
 
     def scale_tril(self) -> torch.Tensor:
         L = torch.diag(F.softplus(self.rho))
@@ -47,3 +55,25 @@ class GaussianVI(nn.Module):
         return dict(primal=-elbo, adversary=None, elbo=elbo.detach())
 
     def adversary_losses(self, batch_size: int) -> dict: return dict(adversary=None)
+
+# %% ../nbs/08_gaussian_vi.ipynb #b1d7e0a4
+def gaussian_optimum(log_target, dim: int, full_rank: bool = True, n: int = 50_000, starts: int = 10,
+                     init_range: float = 2., seed: int = 0) -> tuple[torch.Tensor, torch.Tensor]:
+    "(mu, L) (float64) maximising the ELBO on one fixed sample of `n` noise draws by L-BFGS, the best of `starts` random starts."
+    g = torch.Generator().manual_seed(seed)
+    eps = torch.randn(n, dim, generator=g, dtype=torch.float64)
+    best = None
+    for _ in range(starts):
+        mu = ((torch.rand(dim, generator=g, dtype=torch.float64) * 2 - 1) * init_range).requires_grad_()
+        log_d = torch.zeros(dim, dtype=torch.float64, requires_grad=True)          # log of L's diagonal
+        off = torch.zeros(dim, dim, dtype=torch.float64, requires_grad=full_rank)
+        L = lambda: torch.diag(log_d.exp()) + torch.tril(off, -1)
+        neg_elbo = lambda: -(log_target(mu + eps @ L().T).mean() + log_d.sum())
+        opt = torch.optim.LBFGS([mu, log_d] + [off] * full_rank, max_iter=1000, line_search_fn='strong_wolfe',
+                                tolerance_grad=1e-10, tolerance_change=1e-14)
+        def closure():
+            opt.zero_grad(); v = neg_elbo(); v.backward(); return v
+        opt.step(closure)
+        with torch.no_grad(): v = neg_elbo().item()
+        if best is None or v < best[0]: best = (v, mu.detach().clone(), L().detach().clone())
+    return best[1], best[2]

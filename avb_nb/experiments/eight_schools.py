@@ -4,32 +4,37 @@
 
 # %% ../../nbs/11_eight_schools.ipynb #947c320f
 from __future__ import annotations
-import json, math, time
+import json, math, shutil, time
 from dataclasses import dataclass
 from pathlib import Path
 from typing import ClassVar
 import numpy as np
 import torch
 from torch import nn
+from torch.distributions import MultivariateNormal
 import matplotlib.pyplot as plt
 from ..core import Config, get_device, seed_everything, save_metrics, load_metrics, results_dir, atomic_write_text, atomic_save, load_checkpoint
 from ..nets import NeuralSampler, init_small_
 from ..objectives import AVBVI, log_std_normal
-from ..gaussian_vi import GaussianVI
+from ..gaussian_vi import GaussianVI, gaussian_optimum
 from ..train import fit, TrainConfig
 from ..hmc import hmc, mcmc_summary, eight_schools_log_joint, EightSchoolsExact, ES_NAMES
 from ..evaluate import knn_kl, knn_kl_one_sample
 
 # %% auto #0
-__all__ = ['NAME', 'METHODS', 'SAMPLERS', 'LABELS', 'EightSchoolsConfig', 'ResidualZAdversary', 'log_joint', 'make_model',
-           'train_config', 'draw', 'kl_cov_bound', 'kl_gaussian_exact', 'p_tau_positive', 'scores', 'hmc_check',
-           'hmc_ground_truth', 'train_and_score', 'fig_kl', 'fig_marginals', 'reproduce', 'results_table',
-           'seeds_table', 'hmc_table']
+__all__ = ['NAME', 'METHODS', 'SAMPLERS', 'GAUSSIANS', 'STAGE_SETTINGS', 'RUN_SETTINGS', 'SCORES_VERSION', 'KS_CRIT', 'MIRROR',
+           'LABELS', 'EightSchoolsConfig', 'stage_settings', 'open_stage', 'ResidualZAdversary', 'log_joint',
+           'make_model', 'train_config', 'draw', 'kl_cov_bound', 'kl_gaussian_exact', 'p_tau_positive', 'scores',
+           'exact_marginals', 'ks_distance', 'posterior_summary', 'exact_summary', 'hmc_check', 'hmc_ground_truth',
+           'load_q', 'train_stages', 'elbo_estimate', 'fit_gaussian', 'gaussian_kl', 'gaussian_gap',
+           'optimum_reference', 'score_stages', 'run_method', 'fig_kl', 'fig_marginals', 'fig_marginals_exact',
+           'reproduce', 'results_table', 'seeds_table', 'saddle_starts', 'moments_table', 'ks_table', 'hmc_table']
 
 # %% ../../nbs/11_eight_schools.ipynb #a8605a04
 NAME = 'eight-schools'
 METHODS = ('avb', 'avb_ac', 'meanfield', 'fullrank')
 SAMPLERS = ('avb', 'avb_ac')
+GAUSSIANS = ('meanfield', 'fullrank')
 
 @dataclass
 class EightSchoolsConfig(Config):
@@ -44,6 +49,8 @@ class EightSchoolsConfig(Config):
     lr_primal: float = 1e-4
     lr_adversary: float = 2e-4
     gaussian_lr: float = 1e-2
+    gaussian_restarts: int = 10    # random starts per Gaussian fit; the one with the highest final ELBO is kept
+    gaussian_init: float = 2.      # a start: mu_i ~ U(-gaussian_init, gaussian_init), L = I (Stan's default); 0 gives mu = 0
     n_eval: int = 10_000           # draws per method for every KL estimate and the figures
     knn_k: int = 3                 # neighbours in the kNN estimators
     hmc_chains: int = 100
@@ -54,12 +61,12 @@ class EightSchoolsConfig(Config):
     extra_seeds: tuple = ()        # further seeds: every method retrained, scored at the end only
     PRESETS: ClassVar = {
         'smoke': dict(steps=10, n_checkpoints=2, batch_size=32, hidden=32, adversary_width=16, adversary_blocks=1, n_eval=1000,
-                      hmc_chains=50, hmc_draws=100, hmc_thin=1, hmc_warmup=100, extra_seeds=(1,)),
+                      gaussian_restarts=2, hmc_chains=50, hmc_draws=100, hmc_thin=1, hmc_warmup=100, extra_seeds=(1,)),
         'paper': dict(extra_seeds=(1, 2))}   # seed-sensitive (DESIGN.md): three seeds
 
     def __post_init__(self):
         if self.eps_dim != 10: raise ValueError(f"eps_dim must be 10 (= dim z) for the change-of-variables bound, got {self.eps_dim}")
-        for f in ('steps', 'n_checkpoints', 'n_eval', 'hmc_chains', 'hmc_draws', 'hmc_thin'):
+        for f in ('steps', 'n_checkpoints', 'n_eval', 'hmc_chains', 'hmc_draws', 'hmc_thin', 'gaussian_restarts'):
             if int(getattr(self, f)) < 1: raise ValueError(f"EightSchoolsConfig.{f} must be >= 1, got {getattr(self, f)!r}")
         self.extra_seeds = tuple(int(s) for s in self.extra_seeds)
 
@@ -67,6 +74,27 @@ class EightSchoolsConfig(Config):
     def iterations(self) -> list[int]:
         "The steps at which KL is evaluated: 0 and `n_checkpoints` evenly spaced up to `steps`."
         return sorted({round(self.steps * i / self.n_checkpoints) for i in range(self.n_checkpoints + 1)})
+
+# %% ../../nbs/11_eight_schools.ipynb #e5a9e002
+STAGE_SETTINGS = dict(
+    hmc=('seed', 'hmc_chains', 'hmc_draws', 'hmc_thin', 'hmc_warmup', 'hmc_leapfrog'),
+    sampler=('steps', 'batch_size', 'eps_dim', 'hidden', 'adversary_width', 'adversary_blocks', 'lr_primal', 'lr_adversary'),
+    gaussian=('steps', 'batch_size', 'gaussian_lr', 'gaussian_init'),
+    scores=('n_eval', 'knn_k'))
+RUN_SETTINGS = ('seed', 'extra_seeds', 'n_checkpoints', 'gaussian_restarts')   # which stages run (seeds, steps, starts), not how
+SCORES_VERSION = 2   # raised when `scores` computes something new: every stage is rescored, none retrained
+
+def stage_settings(cfg: EightSchoolsConfig, stage: str, **extra) -> dict:
+    "The settings stage `stage` depends on, and only those, with `extra` (method, seed, steps, ...), as JSON stores them."
+    return json.loads(json.dumps({**{f: getattr(cfg, f) for f in STAGE_SETTINGS[stage]}, **extra}))
+
+def open_stage(folder: Path, settings: dict) -> bool:
+    "True if `folder` holds a stage made with `settings`; otherwise its files (another stage's) are removed, it is marked with `settings`, and False."
+    folder = Path(folder); mark = folder / 'stage.json'
+    if mark.exists() and json.loads(mark.read_text()) == settings: return True
+    if folder.exists(): shutil.rmtree(folder)
+    folder.mkdir(parents=True); atomic_write_text(mark, json.dumps(settings, indent=1))
+    return False
 
 # %% ../../nbs/11_eight_schools.ipynb #ae25508c
 class ResidualZAdversary(nn.Module):
@@ -91,17 +119,18 @@ def log_joint(z: torch.Tensor) -> torch.Tensor:
     "log p(y, z) of Eight Schools for z (batch, 10) in z's dtype."
     return eight_schools_log_joint(z)
 
-def make_model(method: str, cfg: EightSchoolsConfig) -> nn.Module:
-    "The variational model for `method` in METHODS."
+def make_model(method: str, cfg: EightSchoolsConfig, init_seed: int = 0) -> nn.Module:
+    "The variational model for `method` in METHODS; a Gaussian starts at a random point drawn with `init_seed` (`cfg.gaussian_init`)."
     if method not in METHODS: raise ValueError(f"unknown method {method!r}; choose one of {METHODS}")
-    if method in ('meanfield', 'fullrank'): return GaussianVI(10, log_joint, full_rank=method == 'fullrank')
+    if method in GAUSSIANS:
+        return GaussianVI(10, log_joint, full_rank=method == 'fullrank').init_random_(cfg.gaussian_init, torch.Generator().manual_seed(init_seed))
     return AVBVI(NeuralSampler(cfg.eps_dim, 10, (cfg.hidden, cfg.hidden)),
                  ResidualZAdversary(10, cfg.adversary_width, cfg.adversary_blocks), log_joint,
                  adaptive_contrast=method == 'avb_ac')
 
 def train_config(method: str, cfg: EightSchoolsConfig, seed: int, device, steps: int) -> TrainConfig:
     "`fit` settings: AVB alternates 1 sampler step and 2 adversary steps; the Gaussians take plain Adam steps."
-    gauss = method in ('meanfield', 'fullrank')
+    gauss = method in GAUSSIANS
     return TrainConfig(steps=steps, batch_size=cfg.batch_size, lr_primal=cfg.gaussian_lr if gauss else cfg.lr_primal,
                        lr_adversary=cfg.lr_adversary, betas=(0.9, 0.999) if gauss else (0.5, 0.999),
                        scheme='alternating', k=2, log_every=max(1, cfg.steps // 100),
@@ -125,18 +154,21 @@ def _mean_se(v: torch.Tensor) -> tuple[float, float]:
     v = v.double()
     return v.mean().item(), (v.std() / math.sqrt(len(v))).item()
 
-def kl_cov_bound(sampler: NeuralSampler, exact: EightSchoolsExact, n: int, seed: int = 0, chunk: int = 2000) -> tuple[float, float]:
-    "Change-of-variables estimate E[log N(eps) - log|det dg/deps| - log p(g(eps)|y)]: a lower bound on KL(q||p), exact if g is injective. Returns (mean, s.e.)."
+def kl_cov_bound(sampler: NeuralSampler, exact: EightSchoolsExact, n: int, seed: int = 0, chunk: int = 2000) -> tuple[float, float, float]:
+    """Change-of-variables estimate E[log N(eps) - log|det dg/deps| - log p(g(eps)|y)]: a lower bound on KL(q||p), exact if g is
+    injective. Returns (mean, s.e., fold): `fold` is the fraction of draws where det dg/deps has its minority sign; > 0 means
+    that g folds, so it is not injective and the bound need not be tight."""
     if sampler.eps_dim != sampler.z_dim: raise ValueError("the bound needs eps_dim == z_dim")
     p = next(sampler.parameters())
     eps = _normal(n, sampler.eps_dim, seed, p)
     jac = torch.func.vmap(torch.func.jacrev(sampler.net))
-    vals = []
+    vals, signs = [], []
     for e in eps.split(chunk):
-        logdet = torch.linalg.slogdet(jac(e).detach().double())[1].cpu()
+        sign, logdet = torch.linalg.slogdet(jac(e).detach().double())
         with torch.no_grad(): z = sampler(e).double().cpu()
-        vals.append(log_std_normal(e.double().cpu()) - logdet - exact.log_prob(z))
-    return _mean_se(torch.cat(vals))
+        vals.append(log_std_normal(e.double().cpu()) - logdet.cpu() - exact.log_prob(z)); signs.append(sign.cpu())
+    s = torch.cat(signs)
+    return *_mean_se(torch.cat(vals)), min((s > 0).double().mean().item(), (s < 0).double().mean().item())
 
 @torch.no_grad()
 def kl_gaussian_exact(model: GaussianVI, exact: EightSchoolsExact, n: int, seed: int = 0) -> tuple[float, float]:
@@ -149,15 +181,66 @@ def p_tau_positive(z: torch.Tensor) -> tuple[float, float]:
     p = (z[:, 1] > 0).double().mean().item()
     return p, math.sqrt(max(p * (1 - p), 1e-12) / len(z))
 
-def scores(model: nn.Module, exact: EightSchoolsExact, ref: torch.Tensor, n: int, k: int = 3, seed: int = 0) -> dict:
-    "All scores of q: kNN KL(q||p_HMC) to the draws `ref`, one-sample kNN KL(q||p), the exact KL (Gaussian) or the change-of-variables lower bound (sampler), P(tau > 0)."
+def scores(model: nn.Module, exact: EightSchoolsExact, ref: torch.Tensor, n: int, k: int = 3, seed: int = 0, marg=None) -> dict:
+    """All scores of q: kNN KL(q||p_HMC) to the draws `ref`, one-sample kNN KL(q||p), the exact KL (Gaussian) or the
+    change-of-variables lower bound and the fraction of folded draws (sampler), P(tau > 0); with `marg` (from
+    `exact_marginals`) also the posterior summary of q and, for a Gaussian, its parameters."""
     z = draw(model, n, seed)
     if not torch.isfinite(z).all(): raise FloatingPointError("the variational draws hold NaN/Inf: training diverged")
     out = dict(kl_to_hmc=knn_kl(z.numpy(), ref.numpy(), k=k), kl_one_sample=knn_kl_one_sample(z.numpy(), exact.log_prob, k=k))
     if isinstance(model, GaussianVI): out['kl_exact'], out['kl_exact_se'] = kl_gaussian_exact(model, exact, n, seed)
-    else: out['kl_lower_bound'], out['kl_lower_bound_se'] = kl_cov_bound(model.sampler, exact, n, seed)
+    else: out['kl_lower_bound'], out['kl_lower_bound_se'], out['fold'] = kl_cov_bound(model.sampler, exact, n, seed)
     out['p_tau_positive'], out['p_tau_positive_se'] = p_tau_positive(z)
+    if marg is not None:
+        out['summary'] = posterior_summary(z, marg)
+        if isinstance(model, GaussianVI): out['params'] = dict(mu=model.mu.tolist(), scale_tril=model.scale_tril().tolist())
     return out
+
+# %% ../../nbs/11_eight_schools.ipynb #e5a9e006
+KS_CRIT = dict(p05=1.358, p001=1.949)     # Kolmogorov quantiles: P(sqrt(n) D > c) = 0.05, 0.001
+
+def exact_marginals(exact: EightSchoolsExact, x: torch.Tensor | None = None, chunk: int = 200, coarsen: int = 4) -> dict:
+    """Exact marginal densities and CDFs of every coordinate on the grid `x` (default 2001 points on [-10, 10]): dict(x, pdf, cdf),
+    each (m,) or (m, 10). The mixture over tau uses the quadrature grid coarsened `coarsen` times (blocks' mass at their centre)."""
+    x = torch.linspace(-10, 10, 2001, dtype=torch.float64) if x is None else x.double()
+    keep = exact.w > 1e-14
+    n = int(keep.sum()) // coarsen * coarsen
+    tau, w = exact.tau[keep][:n].view(-1, coarsen).mean(1), exact.w[keep][:n].view(-1, coarsen).sum(1)
+    w = w / w.sum()
+    mean, cov = exact._cond_moments(tau)
+    sd = cov.diagonal(dim1=1, dim2=2).sqrt()
+    pdf, cdf = torch.zeros(len(x), 10, dtype=torch.float64), torch.zeros(len(x), 10, dtype=torch.float64)
+    for i in (0, *range(2, 10)):
+        for s in range(0, len(x), chunk):
+            u = (x[s:s + chunk, None] - mean[:, i]) / sd[:, i]
+            pdf[s:s + chunk, i] = (w * torch.exp(-0.5 * u ** 2) / (math.sqrt(2 * math.pi) * sd[:, i])).sum(1)
+            cdf[s:s + chunk, i] = (w * 0.5 * torch.erfc(-u / math.sqrt(2))).sum(1)
+    pdf[:, 1] = exact.tau_density(x)
+    cdf[:, 1] = torch.from_numpy(np.interp(x.numpy(), exact.tau.numpy(), exact.cdf.numpy()))
+    return dict(x=x, pdf=pdf, cdf=cdf)
+
+def ks_distance(v: torch.Tensor, x: torch.Tensor, cdf: torch.Tensor) -> float:
+    "Kolmogorov-Smirnov distance between the draws v (n,) and the CDF tabulated as `cdf` on the grid x."
+    v = np.sort(v.double().numpy()); n = len(v)
+    F = np.interp(v, x.numpy(), cdf.numpy())
+    return float(max((np.arange(1, n + 1) / n - F).max(), (F - np.arange(n) / n).max()))
+
+def posterior_summary(z: torch.Tensor, marg: dict) -> dict:
+    "Moments of q from i.i.d. draws z (n, 10) with their s.e., the mass of each tau mode, and each marginal's KS distance to the exact one (`marg`)."
+    z = z.double(); n = len(z)
+    m, sd = z.mean(0), z.std(0)
+    var_se = ((z - m) ** 2).std(0) / math.sqrt(n)
+    a, a_se = _mean_se(z[:, 1].abs())
+    p, p_se = p_tau_positive(z)
+    return dict(mean=m.tolist(), mean_se=(sd / math.sqrt(n)).tolist(), sd=sd.tolist(), sd_se=(var_se / (2 * sd)).tolist(),
+                abs_tau=a, abs_tau_se=a_se, mass_tau_pos=p, mass_tau_neg=1 - p, mass_se=p_se,
+                ks=[ks_distance(z[:, i], marg['x'], marg['cdf'][:, i]) for i in range(10)], n=n)
+
+def exact_summary(exact: EightSchoolsExact) -> dict:
+    "The same quantities for the exact posterior."
+    m, cov = exact.moments()
+    return dict(mean=m.tolist(), sd=cov.diagonal().sqrt().tolist(), abs_tau=float((exact.w * exact.tau.abs()).sum()),
+                mass_tau_pos=0.5, mass_tau_neg=0.5)
 
 # %% ../../nbs/11_eight_schools.ipynb #176ddf72
 def _chain_mean(x: torch.Tensor) -> dict:
@@ -198,27 +281,118 @@ def hmc_ground_truth(cfg: EightSchoolsConfig, exact: EightSchoolsExact, seed: in
     return {**res, 'cached': False}
 
 # %% ../../nbs/11_eight_schools.ipynb #76343565
-def train_and_score(method: str, cfg: EightSchoolsConfig, seed: int, iterations: list[int], folder: Path,
-                    exact: EightSchoolsExact, ref: torch.Tensor, device, progress: bool = False) -> tuple[nn.Module, dict, int]:
-    "Train `method` to each step in `iterations`, scoring q there; returns (model, {step: scores}, stages computed now)."
-    folder = Path(folder); store = folder / 'scores.json'
-    done = {int(k): v for k, v in json.loads(store.read_text()).items()} if store.exists() else {}
-    seed_everything(seed)
-    model, fresh = make_model(method, cfg), 0
-    for s in iterations:
+def _q_state(model: nn.Module) -> dict:
+    "What scoring needs of q, on the cpu: the sampler's weights (AVB) or the Gaussian's parameters."
+    part = model.sampler if isinstance(model, AVBVI) else model
+    return {k: v.detach().cpu().clone() for k, v in part.state_dict().items()}
+
+def load_q(method: str, cfg: EightSchoolsConfig, state: dict) -> nn.Module:
+    "The model of `method` holding q's parameters `state` (an AVB model's adversary stays untrained: only q is used)."
+    model = make_model(method, cfg)
+    (model.sampler if method in SAMPLERS else model).load_state_dict(state)
+    return model.eval()
+
+def train_stages(method: str, cfg: EightSchoolsConfig, seed: int, iterations: list[int], folder: Path, device,
+                 start: int | None = None, progress: bool = False) -> tuple[dict, int]:
+    """Train `method` (a Gaussian from random start number `start`) to each step in `iterations`, keeping q at each in
+    `folder/stages.pt`. Returns (dict(q={step: q's parameters}, seconds={step: s}), stages trained now)."""
+    kind = 'sampler' if method in SAMPLERS else 'gaussian'
+    open_stage(folder, stage_settings(cfg, kind, method=method, seed=seed, iterations=list(iterations), start=start))
+    got = load_checkpoint(Path(folder) / 'stages.pt') or dict(q={}, seconds={})
+    todo = [s for s in iterations if s not in got['q']]
+    if not todo: return got, 0
+    run_seed = seed if start is None else seed + 1000 * start
+    seed_everything(run_seed)
+    model = make_model(method, cfg, init_seed=run_seed)
+    for s in todo:
         t0 = time.time()
-        if s > 0 and (s not in done or s == iterations[-1]):
-            fit(model, cfg.batch_size, train_config(method, cfg, seed, device, s), folder, progress=progress)
-        if s not in done:
-            model.eval()
-            done[s] = scores(model, exact, ref, cfg.n_eval, cfg.knn_k, seed=10_000 + seed)
-            done[s]['seconds'] = time.time() - t0            # training up to s and scoring, kept across calls
-            atomic_write_text(store, json.dumps({str(k): v for k, v in sorted(done.items())}, indent=1))
-            fresh += 1
-    return model.cpu(), done, fresh
+        if s > 0: fit(model, cfg.batch_size, train_config(method, cfg, run_seed, device, s), folder, progress=progress)
+        got['q'][s], got['seconds'][s] = _q_state(model), time.time() - t0
+        atomic_save(got, Path(folder) / 'stages.pt')
+    return got, len(todo)
+
+@torch.no_grad()
+def elbo_estimate(model: GaussianVI, n: int, seed: int) -> tuple[float, float]:
+    "E_q[log p(y, z) - log q(z)] over n draws from fixed noise (float64), with its s.e.: needs only log p(y, z)."
+    z = draw(model, n, seed)
+    q = MultivariateNormal(model.mu.double().cpu(), scale_tril=model.scale_tril().double().cpu())
+    return _mean_se(log_joint(z) - q.log_prob(z))
+
+def fit_gaussian(method: str, cfg: EightSchoolsConfig, seed: int, iterations: list[int], folder: Path, device,
+                 progress: bool = False) -> tuple[dict, dict, int]:
+    """Fit a Gaussian from `cfg.gaussian_restarts` random starts (in `folder/start{r}`) and keep the one with the highest final
+    ELBO. Returns (its stages, dict(best, elbo, elbo_se: per start, seconds: training summed over starts), stages trained now)."""
+    runs, fresh = [], 0
+    for r in range(cfg.gaussian_restarts):
+        got, n = train_stages(method, cfg, seed, iterations, Path(folder) / f'start{r}', device, start=r, progress=progress)
+        runs.append((got, elbo_estimate(load_q(method, cfg, got['q'][iterations[-1]]), cfg.n_eval, 10_000 + seed))); fresh += n
+    best = max(range(len(runs)), key=lambda r: runs[r][1][0])
+    info = dict(best=best, elbo=[e for _, (e, _) in runs], elbo_se=[s for _, (_, s) in runs],
+                seconds=sum(sum(g['seconds'].values()) for g, _ in runs))
+    return runs[best][0], info, fresh
+
+# %% ../../nbs/11_eight_schools.ipynb #e5a9e010
+MIRROR = torch.tensor([1.] + [-1.] * 9, dtype=torch.float64)   # (mu, tau, eta) -> (mu, -tau, -eta) leaves p(z | y) unchanged
+
+def _gaussian_terms(mu, L, exact: EightSchoolsExact, eps: torch.Tensor) -> torch.Tensor:
+    z = mu + eps @ L.T
+    return MultivariateNormal(mu, scale_tril=L).log_prob(z) - exact.log_prob(z)
+
+def _eps(n: int, seed: int) -> torch.Tensor: return torch.randn(n, 10, generator=torch.Generator().manual_seed(seed), dtype=torch.float64)
+
+def gaussian_kl(q: dict, exact: EightSchoolsExact, n: int = 100_000, seed: int = 0) -> tuple[float, float]:
+    "KL(N(mu, L L^T) || p(z | y)) for q = dict(mu, scale_tril), Monte Carlo over n draws in float64, with its s.e."
+    mu, L = (torch.as_tensor(q[k], dtype=torch.float64) for k in ('mu', 'scale_tril'))
+    return _mean_se(_gaussian_terms(mu, L, exact, _eps(n, seed)))
+
+def gaussian_gap(q: dict, opt: dict, exact: EightSchoolsExact, n: int = 100_000, seed: int = 0) -> tuple[float, float]:
+    "KL(q || p) - KL(q* || p) for Gaussians q, q* = dict(mu, scale_tril) on common noise, q* mirrored into q's tau mode; with its s.e."
+    mu, L, mo, Lo = (torch.as_tensor(t, dtype=torch.float64) for t in (q['mu'], q['scale_tril'], opt['mu'], opt['scale_tril']))
+    if mu[1] * mo[1] < 0: mo, Lo = MIRROR * mo, MIRROR[:, None] * Lo * MIRROR
+    eps = _eps(n, seed)
+    return _mean_se(_gaussian_terms(mu, L, exact, eps) - _gaussian_terms(mo, Lo, exact, eps))
+
+def optimum_reference(method: str, exact: EightSchoolsExact, n: int = 50_000, n_eval: int = 100_000, seed: int = 0) -> dict:
+    "The optimum of `method` in GAUSSIANS by `gaussian_optimum` on n draws, its KL on n_eval fresh ones: dict(mu, scale_tril, kl, kl_se)."
+    mu, L = gaussian_optimum(log_joint, 10, full_rank=method == 'fullrank', n=n, seed=seed)
+    q = dict(mu=mu.tolist(), scale_tril=L.tolist())
+    kl, se = gaussian_kl(q, exact, n_eval, seed + 1)
+    return dict(**q, kl=kl, kl_se=se)
+
+# %% ../../nbs/11_eight_schools.ipynb #e5a9e016
+def score_stages(method: str, cfg: EightSchoolsConfig, stages: dict, iterations: list[int], path: Path, settings: dict,
+                 exact: EightSchoolsExact, ref: torch.Tensor, marg: dict, seed: int) -> tuple[dict, int]:
+    "Scores of q at each step in `iterations` from `stages`, kept in `path` while `settings` hold; returns ({step: scores}, steps scored now)."
+    path = Path(path); got = json.loads(path.read_text()) if path.exists() else {}
+    done = {int(k): v for k, v in got['scores'].items()} if got.get('settings') == settings else {}
+    fresh = 0
+    for s in iterations:
+        if s in done: continue
+        t0 = time.time()
+        done[s] = scores(load_q(method, cfg, stages['q'][s]), exact, ref, cfg.n_eval, cfg.knn_k, seed=10_000 + seed,
+                         marg=marg if s == iterations[-1] else None)
+        done[s]['seconds'] = time.time() - t0
+        atomic_write_text(path, json.dumps(dict(settings=settings, scores={str(k): v for k, v in sorted(done.items())}), indent=1))
+        fresh += 1
+    return done, fresh
+
+def run_method(method: str, cfg: EightSchoolsConfig, seed: int, iterations: list[int], folder: Path, exact: EightSchoolsExact,
+               ref: torch.Tensor, marg: dict, hmc_settings: dict, device, progress: bool = False) -> tuple[nn.Module, dict, dict]:
+    "Train (or reuse) and score `method` on `seed`: (final q, {step: scores}, dict(trained, scored, seconds[, restarts]))."
+    folder = Path(folder)
+    if method in SAMPLERS:
+        stages, trained = train_stages(method, cfg, seed, iterations, folder / 'train', device, progress=progress)
+        info, q_dir = dict(seconds=sum(stages['seconds'].values())), folder / 'train'
+    else:
+        stages, restarts, trained = fit_gaussian(method, cfg, seed, iterations, folder, device, progress)
+        info, q_dir = dict(seconds=restarts.pop('seconds'), restarts=restarts), folder / f"start{restarts['best']}"
+    settings = stage_settings(cfg, 'scores', version=SCORES_VERSION, hmc=hmc_settings, q=json.loads((q_dir / 'stage.json').read_text()))
+    sc, scored = score_stages(method, cfg, stages, iterations, folder / 'scores.json', settings, exact, ref, marg, seed)
+    info['seconds'] += sum(v['seconds'] for v in sc.values())
+    return load_q(method, cfg, stages['q'][iterations[-1]]), sc, dict(trained=trained, scored=scored, **info)
 
 # %% ../../nbs/11_eight_schools.ipynb #4dc141f9
-LABELS = dict(avb='AVB', avb_ac='AVB+AC', meanfield='mean-field VI', fullrank='full-rank VI', hmc='HMC')
+LABELS = dict(avb='AVB', avb_ac='AVB+AC', meanfield='mean-field VI', fullrank='full-rank VI', hmc='HMC', exact='exact')
 
 def fig_kl(res: dict, path: Path):
     "Figure 3: kNN KL(q || p_HMC) over iterations (left); exact KL (Gaussians) / change-of-variables lower bound (samplers) (right)."
@@ -227,12 +401,12 @@ def fig_kl(res: dict, path: Path):
     for m in METHODS:
         r = res[m]
         ax[0].plot(it, r['kl_to_hmc'], 'o-', ms=3, label=LABELS[m])
-        key = 'kl_exact' if m in ('meanfield', 'fullrank') else 'kl_lower_bound'
+        key = 'kl_exact' if m in GAUSSIANS else 'kl_lower_bound'
         ax[1].plot(it, r[key + '_curve'], 'o-', ms=3, label=LABELS[m] + (' (exact)' if key == 'kl_exact' else ' (lower bound)'))
     ax[0].axhline(res['reference']['kl_to_hmc_exact_draws'], color='k', ls=':', lw=1, label='exact draws')
     ax[0].set_ylabel('kNN KL(q || p_HMC) [nats]'); ax[1].set_ylabel('KL(q || p) [nats]')
     for a in ax: a.set_xlabel('iteration'); a.set_yscale('symlog', linthresh=0.1); a.legend(fontsize=7)
-    ax[0].set_title('two-sample kNN estimate vs HMC', fontsize=9); ax[1].set_title('exact / change-of-variables bound', fontsize=9)
+    ax[0].set_title('two-sample kNN estimate vs HMC', fontsize=9); ax[1].set_title('exact / change-of-variables lower bound', fontsize=9)
     fig.tight_layout(); fig.savefig(path, dpi=80); plt.close(fig)
 
 def fig_marginals(draws: dict, path: Path, n: int = 3000):
@@ -248,8 +422,22 @@ def fig_marginals(draws: dict, path: Path, n: int = 3000):
     axes[0, 0].set_xlim(-2, 5); axes[0, 0].set_ylim(-3, 3); axes[0, 1].set_xlim(-3, 3); axes[0, 1].set_ylim(-3, 3)
     fig.tight_layout(); fig.savefig(path, dpi=80); plt.close(fig)
 
+def fig_marginals_exact(draws: dict, marg: dict, path: Path):
+    "Histograms of the mu, tau and eta_1 marginals of each method (one row each) with the exact marginal density (black)."
+    cols = ((0, 'mu', (-1, 2.5)), (1, 'tau', (-3, 3)), (2, 'eta_1', (-4, 4)))
+    fig, axes = plt.subplots(len(draws), 3, figsize=(7.5, 1.6 * len(draws)), sharex='col', squeeze=False)
+    x = marg['x'].numpy()
+    for row, (m, z) in zip(axes, draws.items()):
+        for a, (i, nm, lim) in zip(row, cols):
+            a.hist(np.asarray(z)[:, i], bins=np.linspace(*lim, 61), density=True, color='C0', alpha=0.6)
+            a.plot(x, marg['pdf'][:, i].numpy(), 'k', lw=1); a.set_xlim(*lim); a.set_yticks([])
+        row[0].set_ylabel(LABELS[m], fontsize=8)
+    for a, (_, nm, _) in zip(axes[-1], cols): a.set_xlabel(nm)
+    fig.tight_layout(); fig.savefig(path, dpi=80); plt.close(fig)
+
 # %% ../../nbs/11_eight_schools.ipynb #f1b4bd10
-_FINAL = ('kl_one_sample', 'kl_exact', 'kl_exact_se', 'kl_lower_bound', 'kl_lower_bound_se', 'p_tau_positive', 'p_tau_positive_se')
+_FINAL = ('kl_one_sample', 'kl_exact', 'kl_exact_se', 'kl_lower_bound', 'kl_lower_bound_se', 'fold', 'p_tau_positive',
+          'p_tau_positive_se', 'summary', 'params')
 
 def _summarise(sc: dict, iterations: list[int]) -> dict:
     last = sc[iterations[-1]]
@@ -259,6 +447,15 @@ def _summarise(sc: dict, iterations: list[int]) -> dict:
         if k in last: out[k + '_curve'] = [sc[s][k] for s in iterations]
     return out
 
+def _reference(cfg: EightSchoolsConfig, exact: EightSchoolsExact, ref: torch.Tensor, marg: dict) -> dict:
+    "How the estimators score exact draws, the exact posterior summary, and each Gaussian family's optimum."
+    ex = exact.sample(cfg.n_eval, generator=torch.Generator().manual_seed(cfg.seed + 7))
+    return dict(kl_to_hmc_exact_draws=knn_kl(ex.numpy(), ref.numpy(), k=cfg.knn_k),
+                kl_one_sample_exact_draws=knn_kl_one_sample(ex.numpy(), exact.log_prob, k=cfg.knn_k),
+                log_evidence=exact.log_evidence, exact=exact_summary(exact), exact_draws=posterior_summary(ex, marg),
+                ks_critical={k: c / math.sqrt(cfg.n_eval) for k, c in KS_CRIT.items()},
+                gaussian_optimum={m: optimum_reference(m, exact, n=5 * cfg.n_eval, n_eval=10 * cfg.n_eval, seed=cfg.seed) for m in GAUSSIANS})
+
 def reproduce(preset: str | None = None, device='auto', seed: int = 0, out=None, data=None,
               progress: bool = False, **overrides) -> dict:
     "Figures 3-4: HMC ground truth, AVB, AVB+AC, mean-field and full-rank Gaussian VI on Eight Schools; writes `out/metrics.json` and figures."
@@ -266,59 +463,99 @@ def reproduce(preset: str | None = None, device='auto', seed: int = 0, out=None,
     cfg = EightSchoolsConfig.preset(preset, seed=seed, **overrides)
     device, out = get_device(device), Path(out or results_dir(NAME, cfg.preset_name))
     out.mkdir(parents=True, exist_ok=True)
-    t0, exact, walls = time.time(), EightSchoolsExact(), {}
-    h = hmc_ground_truth(cfg, exact, cfg.seed, out / 'checkpoints' / 'hmc.pt')
-    ref = h['samples'].reshape(-1, 10).double()
-    ex = exact.sample(cfg.n_eval, generator=torch.Generator().manual_seed(cfg.seed + 7))
-    reference = dict(kl_to_hmc_exact_draws=knn_kl(ex.numpy(), ref.numpy(), k=cfg.knn_k),
-                     kl_one_sample_exact_draws=knn_kl_one_sample(ex.numpy(), exact.log_prob, k=cfg.knn_k),
-                     log_evidence=exact.log_evidence)
-    it = cfg.iterations
-    res = dict(iterations=it, hmc=dict(**h['diagnostics'], check=h['check']), reference=reference,
-               work_done=dict(hmc=not h['cached']))
-    draws = {}
-    for m in METHODS:
-        model, sc, fresh = train_and_score(m, cfg, cfg.seed, it, out / 'checkpoints' / f'seed{cfg.seed}' / m, exact, ref, device, progress)
-        res[m], res['work_done'][m] = _summarise(sc, it), fresh
-        draws[m] = draw(model, cfg.n_eval, seed=10_000 + cfg.seed).numpy()
-        walls[m] = sum(v.get('seconds', 0.) for v in sc.values())   # 0 where stages predate timing
-    draws['hmc'] = ref.numpy()[torch.randperm(len(ref), generator=torch.Generator().manual_seed(0)).numpy()]
-    res['seeds'] = {cfg.seed: {m: {k: v for k, v in res[m].items() if not k.endswith('_curve') and k != 'kl_to_hmc'} for m in METHODS}}
-    for s in cfg.extra_seeds:
-        res['seeds'][s] = {}
+    t0, exact = time.time(), EightSchoolsExact()
+    hmc_set = stage_settings(cfg, 'hmc'); open_stage(out / 'checkpoints' / 'hmc', hmc_set)
+    h = hmc_ground_truth(cfg, exact, cfg.seed, out / 'checkpoints' / 'hmc' / 'hmc.pt')
+    ref, marg = h['samples'].reshape(-1, 10).double(), exact_marginals(exact)
+    rdir = out / 'checkpoints' / 'reference'               # a stage of its own: it depends on the evaluation and HMC settings
+    if open_stage(rdir, stage_settings(cfg, 'scores', version=SCORES_VERSION, hmc=hmc_set)) and (rdir / 'reference.json').exists():
+        reference = json.loads((rdir / 'reference.json').read_text())
+    else: reference = _reference(cfg, exact, ref, marg); atomic_write_text(rdir / 'reference.json', json.dumps(reference, indent=1))
+    res = dict(iterations=cfg.iterations, hmc=dict(**h['diagnostics'], check=h['check']), reference=reference,
+               work_done=dict(hmc=not h['cached'], trained={}, scored={}), seeds={})
+    opt, draws, walls = res['reference']['gaussian_optimum'], {}, {m: 0. for m in METHODS}
+    for s in (cfg.seed, *cfg.extra_seeds):
+        its, res['seeds'][s] = (cfg.iterations if s == cfg.seed else [cfg.steps]), {}
         for m in METHODS:
-            _, sc, fresh = train_and_score(m, cfg, s, [cfg.steps], out / 'checkpoints' / f'seed{s}' / m, exact, ref, device, progress)
-            res['seeds'][s][m] = {k: v for k, v in _summarise(sc, [cfg.steps]).items() if not k.endswith('_curve') and k != 'kl_to_hmc'}
-            res['work_done'][f'{m}_seed{s}'] = fresh
-    res['wall_seconds'] = dict(hmc=h['diagnostics']['seconds'], **walls)
+            q, sc, info = run_method(m, cfg, s, its, out / 'checkpoints' / f'seed{s}' / m, exact, ref, marg, hmc_set, device, progress)
+            r = _summarise(sc, its)
+            if m in GAUSSIANS:
+                r['restarts'] = info['restarts']
+                r['gap_to_optimum'], r['gap_to_optimum_se'] = gaussian_gap(r['params'], opt[m], exact, 10 * cfg.n_eval, seed=s)
+            if s == cfg.seed: res[m], draws[m] = r, draw(q, cfg.n_eval, seed=10_000 + s).numpy()
+            res['seeds'][s][m] = {k: v for k, v in r.items() if not k.endswith('_curve') and k != 'kl_to_hmc'}
+            res['work_done']['trained'][f'{m}_seed{s}'], res['work_done']['scored'][f'{m}_seed{s}'] = info['trained'], info['scored']
+            walls[m] += info['seconds']
+    draws['hmc'] = ref.numpy()[torch.randperm(len(ref), generator=torch.Generator().manual_seed(0)).numpy()]
+    res['wall_seconds'] = dict(hmc=h['diagnostics']['seconds'], **walls)   # training and scoring, all seeds, kept across calls
     fig_kl(res, out / 'fig3_kl.png'); fig_marginals(draws, out / 'fig4_marginals.png')
+    fig_marginals_exact({k: v for k, v in draws.items() if k != 'hmc'} | dict(exact=exact.sample(cfg.n_eval, generator=torch.Generator().manual_seed(cfg.seed + 7)).numpy()),
+                        marg, out / 'fig4_marginals_exact.png')
     save_metrics(out, res, experiment=NAME, preset=cfg.preset_name, seed=cfg.seed, device=device,
                  wall_seconds=time.time() - t0, config=cfg)
     return res
 
 # %% ../../nbs/11_eight_schools.ipynb #76fce3ff
+def _per_seed(m: dict, seed) -> dict:
+    s = m['results']['seeds']
+    return s[str(seed)] if str(seed) in s else s[int(seed)]
+
+def _f(v, se=None, d=3) -> str: return '-' if v is None else (f'{v:.{d}f}' if se is None else f'{v:.{d}f} ± {se:.{d}f}')
+
 def results_table(m: dict) -> str:
-    "Markdown table of the final scores per method from a metrics dict."
-    r = m['results']
-    f = lambda v, se=None: '-' if v is None else (f'{v:.3f}' if se is None else f'{v:.3f} ± {se:.3f}')
-    rows = ['| method | kNN KL(q‖p_HMC) | kNN KL(q‖p), one-sample | KL(q‖p) exact | KL(q‖p) lower bound (change of variables) | P(τ>0) |',
-            '|---|---|---|---|---|---|']
+    "Markdown table of seed 0's final scores per method from a metrics dict."
+    r = m['results']; ex = r['reference']['exact']
+    rows = ['| method | kNN KL(q‖p_HMC) | kNN KL(q‖p), one-sample | KL(q‖p) exact | KL(q‖p) lower bound (change of variables) | sd(τ) | P(τ>0) |',
+            '|---|---|---|---|---|---|---|']
     for k in METHODS:
-        x = r[k]
-        rows.append(f"| {LABELS[k]} | {f(x['kl_to_hmc_final'])} | {f(x['kl_one_sample'])} | {f(x.get('kl_exact'), x.get('kl_exact_se'))} "
-                    f"| {f(x.get('kl_lower_bound'), x.get('kl_lower_bound_se'))} | {f(x['p_tau_positive'], x['p_tau_positive_se'])} |")
+        x = r[k]; s = x.get('summary', {})
+        rows.append(f"| {LABELS[k]} | {_f(x['kl_to_hmc_final'])} | {_f(x['kl_one_sample'])} | {_f(x.get('kl_exact'), x.get('kl_exact_se'))} "
+                    f"| {_f(x.get('kl_lower_bound'), x.get('kl_lower_bound_se'))} | {_f(s.get('sd', [None] * 2)[1], s.get('sd_se', [None] * 2)[1])} "
+                    f"| {_f(x['p_tau_positive'], x['p_tau_positive_se'])} |")
     ref = r['reference']
-    rows.append(f"| exact posterior draws | {f(ref['kl_to_hmc_exact_draws'])} | {f(ref['kl_one_sample_exact_draws'])} | 0 | 0 | 0.5 |")
+    rows.append(f"| exact posterior | {_f(ref['kl_to_hmc_exact_draws'])} | {_f(ref['kl_one_sample_exact_draws'])} | 0 | 0 | {_f(ex['sd'][1])} | 0.5 |")
     return '\n'.join(rows)
 
 def seeds_table(m: dict) -> str:
-    "Markdown table of the final exact KL / lower bound and P(tau > 0) per seed and method."
-    r = m['results']['seeds']
-    rows = ['| seed | ' + ' | '.join(f'{LABELS[k]}: KL (bound/exact), P(τ>0)' for k in METHODS) + ' |', '|---|' + '---|' * len(METHODS)]
-    for s, per in r.items():
-        cell = lambda x: f"{x.get('kl_lower_bound', x.get('kl_exact')):.3f}, {x['p_tau_positive']:.3f}"
-        rows.append(f'| {s} | ' + ' | '.join(cell(per[k]) for k in METHODS) + ' |')
+    "Markdown table, one row per seed and method: KL (exact, or the lower bound), the Gaussians' gap to their optimum, tau's modes and spread."
+    r = m['results']; rows = ['| seed | method | KL(q‖p) | gap to the optimum | starts at the saddle | P(τ>0) | sd(τ) | E\\|τ\\| |', '|---|---|---|---|---|---|---|---|']
+    for s, per in r['seeds'].items():
+        for k in METHODS:
+            x = per[k]; sm = x['summary']
+            kl = f"{_f(x['kl_exact'], x['kl_exact_se'])}" if k in GAUSSIANS else f"≥ {_f(x['kl_lower_bound'], x['kl_lower_bound_se'])}"
+            gap = _f(x.get('gap_to_optimum'), x.get('gap_to_optimum_se')) if k in GAUSSIANS else '-'
+            sad = f"{sum(saddle_starts(m, s, k))} of {len(x['restarts']['elbo'])}" if k in GAUSSIANS else '-'
+            rows.append(f"| {s} | {LABELS[k]} | {kl} | {gap} | {sad} | {_f(sm['mass_tau_pos'], sm['mass_se'])} | {_f(sm['sd'][1], sm['sd_se'][1])} "
+                        f"| {_f(sm['abs_tau'], sm['abs_tau_se'])} |")
+    ex = r['reference']['exact']
+    rows.append(f"| | exact posterior | 0 | | | 0.5 | {_f(ex['sd'][1])} | {_f(ex['abs_tau'])} |")
     return '\n'.join(rows)
+
+def saddle_starts(m: dict, seed, method: str, margin: float = 0.2) -> list[bool]:
+    "For each start of a Gaussian fit: did it end more than `margin` nats above the family's optimum (KL = log p(y) - ELBO)?"
+    ref = m['results']['reference']; opt = ref['gaussian_optimum'][method]['kl']
+    return [ref['log_evidence'] - e > opt + margin for e in _per_seed(m, seed)[method]['restarts']['elbo']]
+
+def moments_table(m: dict, seed=0) -> str:
+    "Markdown table of q's posterior summary for `seed` against the exact posterior: moments, the two tau modes' masses, the largest KS distance."
+    r, per = m['results'], _per_seed(m, seed); ex = r['reference']['exact']
+    rows = ['| | mean μ | sd μ | sd τ | E\\|τ\\| | sd η₁ | P(τ>0) | P(τ<0) | max KS D |', '|---|---|---|---|---|---|---|---|---|']
+    def row(name, s):
+        return (f"| {name} | {_f(s['mean'][0], s['mean_se'][0])} | {_f(s['sd'][0], s['sd_se'][0])} | {_f(s['sd'][1], s['sd_se'][1])} "
+                f"| {_f(s['abs_tau'], s['abs_tau_se'])} | {_f(s['sd'][2], s['sd_se'][2])} | {_f(s['mass_tau_pos'], s['mass_se'])} "
+                f"| {_f(s['mass_tau_neg'], s['mass_se'])} | {_f(max(s['ks']))} |")
+    rows += [row(LABELS[k], per[k]['summary']) for k in METHODS]
+    rows.append(row('exact draws', r['reference']['exact_draws']))
+    rows.append(f"| exact | {_f(ex['mean'][0])} | {_f(ex['sd'][0])} | {_f(ex['sd'][1])} | {_f(ex['abs_tau'])} | {_f(ex['sd'][2])} | 0.5 | 0.5 | 0 |")
+    return '\n'.join(rows)
+
+def ks_table(m: dict, seed=0) -> str:
+    "Markdown table of each marginal's KS distance to the exact one, per method, for `seed`, with the critical values."
+    r, per = m['results'], _per_seed(m, seed); c = r['reference']['ks_critical']
+    rows = ['| | ' + ' | '.join(ES_NAMES) + ' |', '|---|' + '---|' * 10]
+    rows += [f"| {LABELS[k]} | " + ' | '.join(f'{v:.3f}' for v in per[k]['summary']['ks']) + ' |' for k in METHODS]
+    rows.append('| exact draws | ' + ' | '.join(f'{v:.3f}' for v in r['reference']['exact_draws']['ks']) + ' |')
+    return '\n'.join(rows) + f"\n\nCritical values for {m['config']['n_eval']:,} i.i.d. draws: {c['p05']:.4f} (5%), {c['p001']:.4f} (0.1%)."
 
 def hmc_table(m: dict) -> str:
     "Markdown table of the HMC check against the exact posterior."
