@@ -11,7 +11,12 @@ fi
 [ -x .venv/bin/nbdev_test ] || quiet .venv/bin/pip install -q -e ".[dev]"
 export MPLBACKEND=Agg
 start=$(date +%s)
-.venv/bin/nbdev_test --n_workers "${N_WORKERS:-2}" --timing "$@"
+tlog=$(mktemp)
+rc=0; .venv/bin/nbdev_test --n_workers "${N_WORKERS:-2}" --timing "$@" 2>&1 | tee "$tlog" || rc=$?
+ran=$(grep -cE '^[^ ]+\.ipynb: [0-9]+ secs$' "$tlog" || true)          # nbdev_test --timing: one line per notebook run
+failed=$(sed -n '/Failed On The Following Notebooks/,$p' "$tlog" | grep -cE '^\s+[^ ]+\.ipynb$' || true)
+if [ "$rc" -ne 0 ]; then echo "notebooks: $failed failed (listed above)"; rm -f "$tlog"; exit "$rc"; fi
+rm -f "$tlog"
 # the GPU scripts, dry-run on this CPU at tiny sizes: the same code a lent GPU runs
 for t in gpu_calibrate gpu_probe_lr; do
   d=$(mktemp -d); .venv/bin/python tools/$t.py --tiny --out "$d" $([ $t = gpu_probe_lr ] && echo --sections graph,scaling,long) > "$d/log.txt" 2>&1 || { cat "$d/log.txt"; echo "tools/$t.py --tiny failed"; exit 1; }
@@ -27,6 +32,5 @@ if git rev-parse HEAD > /dev/null 2>&1; then
   .venv/bin/avb_nb ingest mnist "$d/out" --dest "$d/results" > /dev/null || { echo "avb_nb ingest of the dry run failed"; exit 1; }
 fi
 echo "dry run: tools/gpu_slice.sh mnist (smoke, cpu) and avb_nb ingest ok"; rm -rf "$d"
-n=$(find nbs -name '*.ipynb' -not -path '*/.ipynb_checkpoints/*' -not -name '_*' | wc -l)
-echo "nbdev_test finished in $(( $(date +%s) - start )) s"
-echo "notebooks: $n passed, 0 failed"
+echo "tests finished in $(( $(date +%s) - start )) s"
+echo "notebooks: $ran passed, 0 failed"
