@@ -502,19 +502,21 @@ def _pm(v, se, approx=False):
 def table2(metrics: dict | None = None) -> str:
     "Markdown table of Table 2: the paper's numbers beside a run's `metrics.json` (dict), if given."
     res = (metrics or {}).get('results', {})
+    static = any('static' in r for r in res.values())          # columns for the static test set only where it was run
     head = ['model', 'ELBO (paper)', 'AIS (paper)']
-    if metrics: head += ['ELBO (ours)', 'AIS (ours)', 'ELBO static', 'AIS static', 'steps']
+    if metrics: head += ['ELBO (ours)', 'AIS (ours)', *(['ELBO static', 'AIS static'] if static else []), 'steps']
     rows = ['| ' + ' | '.join(head) + ' |', '|' + '---|' * len(head)]
     for m in MODELS:
         p, est = PAPER_TABLE2[m], not m.startswith('vae')
         row = [m, _pm(p['elbo'], p['elbo_se'], est), _pm(p['ais'], p['ais_se'])]
         if metrics:
             r = res.get(m)
-            if r is None: row += ['not run'] + ['–'] * 4
+            if r is None: row += ['not run'] + ['–'] * (len(head) - 4)
             else:
                 s = r.get('static', {})
                 row += [_pm(r['elbo'], r['elbo_se'], est), _pm(r['ais'], r['ais_se']),
-                        _pm(s.get('elbo'), s.get('elbo_se'), est), _pm(s.get('ais'), s.get('ais_se')), f"{r['train_steps']:,}"]
+                        *([_pm(s.get('elbo'), s.get('elbo_se'), est), _pm(s.get('ais'), s.get('ais_se'))] if static else []),
+                        f"{r['train_steps']:,}"]
         rows.append('| ' + ' | '.join(row) + ' |')
     return '\n'.join(rows)
 
