@@ -444,6 +444,7 @@ def run_slice(models, out, preset: str = 'slice', budget_s: float = 420., device
     cfg = MNISTConfig.preset(preset, seed=seed, models=tuple(models), **overrides)
     if 2 + 3 * len(cfg.models) > 8: raise ValueError(f"a slice returns at most 8 files: at most 2 models, got {len(cfg.models)}")
     device = get_device(device); work = Path(tempfile.mkdtemp(prefix='avb_slice_'))
+    tf32 = torch.backends.cuda.matmul.allow_tf32, torch.backends.cudnn.allow_tf32
     torch.backends.cuda.matmul.allow_tf32 = torch.backends.cudnn.allow_tf32 = False     # float32, as the authors
     info = dict(experiment=NAME, preset=cfg.preset_name, commit=commit or git_commit(), device=device_name(device),
                 torch=torch.__version__, precision='float32 (TF32 off)', budget_s=budget_s, config=cfg.to_dict(), fingerprint=fingerprint(cfg),
@@ -470,6 +471,7 @@ def run_slice(models, out, preset: str = 'slice', budget_s: float = 420., device
         info['stopped_at_budget'] = True
     finally:
         if old is not None: signal.setitimer(signal.ITIMER_REAL, 0); signal.signal(signal.SIGALRM, old)
+        torch.backends.cuda.matmul.allow_tf32, torch.backends.cudnn.allow_tf32 = tf32
         save(); shutil.rmtree(work, ignore_errors=True)
     return json.loads((out/'slice.json').read_text())
 
