@@ -165,7 +165,7 @@ def _anneal(terms: Callable, z: torch.Tensor, betas, scale, step, n_leapfrog: in
             band=(0.6, 0.7), adapt_factor: float = 1.05, progress: bool = False):
     """Run AIS chains z (N, d) along `betas`; log f_b = (1 - b) log r + b u. `step`: (N,) initial step sizes adapted
     online, or a (T, N) table used as it is. Returns log weights (N,), final z, mean acceptance and the (T, N) steps
-    used. Before each transition the weight gets (b_t - b_{t-1}) (u - log r) at z; no host syncs in the loop."""
+    used (the table itself when one was given). Before each transition the weight gets (b_t - b_{t-1}) (u - log r) at z; no host syncs in the loop."""
     S = terms(z)
     logw = torch.zeros(z.shape[0], dtype=z.dtype, device=z.device); acc_run = torch.full_like(logw, 0.65)
     acc_sum = torch.zeros_like(logw); bs = [float(b) for b in betas]          # python floats: no device syncs
@@ -176,12 +176,13 @@ def _anneal(terms: Callable, z: torch.Tensor, betas, scale, step, n_leapfrog: in
         it = tqdm(it, desc='AIS', leave=False)
     for t in it:
         logw = logw + (bs[t] - bs[t - 1]) * (S[2] - S[0])                      # weight first ...
-        s = step[t - 1] if frozen else step; used.append(s)
+        s = step[t - 1] if frozen else step
+        if not frozen: used.append(s)
         z, S, a = _transition(terms, z, S, bs[t], s[:, None] * scale, n_leapfrog)   # ... then move
         acc_run = 0.9 * acc_run + 0.1 * a; acc_sum = acc_sum + a
         if not frozen:
             step = torch.where(acc_run > band[1], step * adapt_factor, torch.where(acc_run < band[0], step / adapt_factor, step))
-    return logw, z, acc_sum / max(len(bs) - 1, 1), torch.stack(used)
+    return logw, z, acc_sum / max(len(bs) - 1, 1), step if frozen else torch.stack(used)
 
 # %% ../nbs/07_evaluate.ipynb #c947f0e7
 @dataclass

@@ -8,46 +8,23 @@ paper preset's release nets:
   B. VAE-8: batch 64 at the authors' lr 1e-4 against batches 1024 / 4096 with the lr scaled by sqrt(batch / 64)
      and by batch / 64, compared at equal numbers of training examples by the test ELBO (Monte Carlo, a bound);
   C. AVB-8 the same way at a smaller budget (adversary ELBO estimate and reconstruction term).
-Results go to OUT/probe.json after every measurement; a run stopped at its deadline keeps what it measured.
+Results go to OUT/probe.json after every measurement (tools/gpu_record.py); a run stopped at its deadline keeps
+what it measured.
 
   python tools/gpu_probe_lr.py --out DIR [--budget SECONDS] [--tiny]      # --tiny: the CPU dry run
 """
 from __future__ import annotations
-import argparse, dataclasses, json, math, os, sys, tempfile, time, warnings
+import argparse, dataclasses, math, os, sys, tempfile, time, warnings
 from pathlib import Path
 import torch
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+sys.path.insert(0, str(Path(__file__).resolve().parent))
 from avb_nb.experiments.mnist import (MNISTConfig, MODELS, make_model, train_config, train_images, test_sets,  # noqa: E402
                                      elbo_values, ais_values)
 from avb_nb.train import fit  # noqa: E402
 from avb_nb.core import seed_everything  # noqa: E402
-
-
-class Recorder:
-    def __init__(self, out, budget, env):
-        self.path, self.t0, self.budget = Path(out) / 'probe.json', time.time(), budget
-        self.data = dict(env=env, graph=[], lr_scaling=[], long=[], skipped=[], errors=[]); self.save()
-
-    def left(self): return self.budget - (time.time() - self.t0)
-
-    def save(self):
-        self.data['elapsed_s'] = round(time.time() - self.t0, 1)
-        tmp = self.path.with_suffix('.tmp'); tmp.write_text(json.dumps(self.data, indent=1) + '\n'); tmp.replace(self.path)
-
-    def add(self, key, row):
-        self.data[key].append(row); self.save(); print(key, json.dumps(row), flush=True)
-
-    def run(self, key, what, f, need_s):
-        if self.left() < need_s:
-            self.add('skipped', dict(what=what, reason=f'deadline ({self.left():.0f} s left)')); return
-        try: self.add(key, {**what, **f()})
-        except Exception as e:
-            self.add('errors', dict(what=what, error=f'{type(e).__name__}: {e}'[:500]))
-
-
-def sync(dev):
-    if dev.type == 'cuda': torch.cuda.synchronize()
+from gpu_record import Recorder, sync  # noqa: E402
 
 
 def graph_row(name, cfg, x_train, dev, steps, tmp):
@@ -129,7 +106,7 @@ def main(argv=None):
     torch.backends.cuda.matmul.allow_tf32 = torch.backends.cudnn.allow_tf32 = True
     env = dict(commit=os.environ.get('COMMIT', 'unknown'), torch=torch.__version__, tiny=a.tiny, budget_s=a.budget,
                device=torch.cuda.get_device_name(0) if dev.type == 'cuda' else 'cpu')
-    rec = Recorder(out, a.budget, env)
+    rec = Recorder(out, 'probe.json', a.budget, env, ('graph', 'lr_scaling', 'long'))
     cfg = MNISTConfig.preset('smoke' if a.tiny else 'paper', models=('vae_8', 'avb_8'))
     if a.tiny: cfg = dataclasses.replace(cfg, batch_size=8, train_size=256)
     x_train = train_images(cfg, a.data)
