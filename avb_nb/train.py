@@ -39,7 +39,7 @@ class TrainConfig(Config):
     device: str = 'auto'
     bf16: bool = False                 # bfloat16 autocast for the forward pass
     compile: bool = False              # torch.compile the model's loss functions
-    cuda_graph: bool = False           # on a CUDA device: capture the whole step (simultaneous scheme) in a CUDA graph
+    cuda_graph: bool = False           # on a CUDA device: capture the whole step in a CUDA graph
     PRESETS: ClassVar = {
         'smoke': dict(steps=200, batch_size=64, log_every=20, checkpoint_every=100),
         # the authors' MNIST optimizer settings; each experiment sets its own `steps`
@@ -76,9 +76,8 @@ class TrainStep:
         if not self.P: raise ValueError("model.primal_parameters() is empty: nothing to train")
         self.alternating = cfg.scheme == 'alternating' and bool(self.A)
         self.device_type = self.P[0].device.type
-        self.graphed = cfg.cuda_graph and self.device_type == 'cuda' and not self.alternating
-        if cfg.cuda_graph and self.device_type == 'cuda' and self.alternating:
-            warnings.warn("cuda_graph needs scheme='simultaneous'; the alternating scheme runs eagerly")
+        self.graphed = cfg.cuda_graph and self.device_type == 'cuda'
+        self.n_batches = 1 + cfg.k if self.alternating else 1    # batches one step draws
         self.graph, self.warm = None, 0
         self.opt_p = self._adam(self.P, cfg.lr_primal)
         self.opt_a = self._adam(self.A, cfg.lr_adversary) if self.A else None
@@ -117,33 +116,34 @@ class TrainStep:
 
     def __call__(self, next_batch: Callable[[], Tensor | int]) -> dict[str, Tensor]:
         if not self.graphed: return self._step(next_batch)
-        x = next_batch()
-        if not isinstance(x, Tensor):
+        xs = [next_batch() for _ in range(self.n_batches)]
+        if not all(isinstance(x, Tensor) for x in xs):
             warnings.warn("cuda_graph needs tensor batches; this model trains eagerly"); self.graphed = False
-            return self._step(lambda: x)
+            return self._step(iter(xs).__next__)
         if self.graph is None:
-            if self.warm < 2: return self._warm_up(x)
-            try: self._capture(x)
+            if self.warm < 2: return self._warm_up(xs)
+            try: self._capture(xs)
             except RuntimeError as e:
                 warnings.warn(f"CUDA graph capture failed ({type(e).__name__}: {str(e)[:200]}); training continues eagerly")
                 self.graphed, self.graph = False, None
-                return self._step(lambda: x)
-        self.x_static.copy_(x); self.graph.replay()
+                return self._step(iter(xs).__next__)
+        for s, x in zip(self.x_static, xs): s.copy_(x)
+        self.graph.replay()
         return dict(self.terms_static)
 
-    def _warm_up(self, x):
+    def _warm_up(self, xs):
         "An eager step on a side stream (as CUDA graph capture requires); it creates the optimizer state."
         s = torch.cuda.Stream(); s.wait_stream(torch.cuda.current_stream())
-        with torch.cuda.stream(s): terms = self._step(lambda: x)
+        with torch.cuda.stream(s): terms = self._step(iter(xs).__next__)
         torch.cuda.current_stream().wait_stream(s); self.warm += 1
         return terms
 
-    def _capture(self, x):
-        "Record one step on the static input buffer; the graph runs it on `replay`."
-        self.x_static = x.clone()
+    def _capture(self, xs):
+        "Record one step on static input buffers (one per batch the step draws); the graph runs it on `replay`."
+        self.x_static = [x.clone() for x in xs]
         for p in self.P + self.A: p.grad = None
         self.graph = torch.cuda.CUDAGraph()
-        with torch.cuda.graph(self.graph): self.terms_static = self._step(lambda: self.x_static)
+        with torch.cuda.graph(self.graph): self.terms_static = self._step(iter(self.x_static).__next__)
 
     def _step(self, next_batch: Callable[[], Tensor | int]) -> dict[str, Tensor]:
         "The eager step: losses, both gradients, both updates."
