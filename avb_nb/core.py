@@ -136,14 +136,17 @@ def repo_root(start: str | Path | None = None) -> Path | None:
     return None
 
 def git_commit(path: str | Path | None = None) -> str | None:
-    "The current git commit (with `+dirty` if the tree has changes), or None outside a repository."
+    """The current git commit (with `+dirty` if the tree has changes). Outside a repository (a lent GPU machine gets
+    the working tree without `.git`) the commit its caller names in `AVB_NB_COMMIT` (40 hex digits), else None."""
+    passed = os.environ.get('AVB_NB_COMMIT', '')
+    passed = passed if re.fullmatch(r'[0-9a-f]{40}', passed) else None
     try:
         kw = dict(cwd=path or Path.cwd(), capture_output=True, text=True, timeout=10)
         sha = subprocess.run(['git', 'rev-parse', 'HEAD'], **kw)
-        if sha.returncode: return None
+        if sha.returncode: return passed
         dirty = subprocess.run(['git', 'status', '--porcelain', '--untracked-files=no'], **kw).stdout.strip()
         return sha.stdout.strip() + ('+dirty' if dirty else '')
-    except (OSError, subprocess.SubprocessError): return None
+    except (OSError, subprocess.SubprocessError): return passed
 
 # %% ../nbs/00_core.ipynb #bfb32107
 def package_versions() -> dict[str, str]:

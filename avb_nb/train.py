@@ -192,9 +192,10 @@ class Batches:
         self.perm, self.pos = x.new_empty(0, dtype=torch.long), 0
 
     def __call__(self) -> Tensor:
-        while self.pos + self.bs > len(self.perm):   # top up with a fresh epoch
-            self.perm = torch.cat([self.perm[self.pos:], torch.randperm(len(self.x), generator=self.g, device=self.x.device)])
-            self.pos = 0
+        if self.pos + self.bs > len(self.perm):      # top up with as many fresh epochs as the batch needs, in one draw
+            n = len(self.x); k = -(-(self.pos + self.bs - len(self.perm)) // n)
+            epochs = torch.rand(k, n, generator=self.g, device=self.x.device).argsort(dim=1, stable=True).flatten()
+            self.perm, self.pos = torch.cat([self.perm[self.pos:], epochs]), 0
         b = self.x[self.perm[self.pos:self.pos + self.bs]]; self.pos += self.bs
         return torch.bernoulli(b, generator=self.g) if self.binarize else b
 

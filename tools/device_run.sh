@@ -2,10 +2,11 @@
 # Continue one paper-preset run on a lent GPU machine for at most $BUDGET seconds, then copy its
 # small outputs (metrics.json, figures, a GPU-utilisation trace, the log) to $OUT.
 #
-#   bash tools/device_run.sh EXPERIMENT RUN_DIR [avb_nb reproduce options ...]
-#   e.g. BUDGET=540 bash tools/device_run.sh mnist runs/mnist/paper --preset paper --device cuda \
-#            --data .device_data/mnist --model vae_8
+#   COMMIT=<40-hex> OUT=DIR bash tools/device_run.sh EXPERIMENT RUN_DIR [avb_nb reproduce options ...]
+#   e.g. COMMIT=... BUDGET=540 bash tools/device_run.sh synthetic runs/synthetic/paper --preset paper --device cuda
 #
+# COMMIT is the commit of the (clean) tree that travelled: the machine has no .git, so the results record it
+# through AVB_NB_COMMIT (core.git_commit).
 # The machine has python3 with torch, numpy, scipy, matplotlib, seaborn, tqdm and pillow but no
 # network, so avb_nb runs from this checkout (PYTHONPATH) and the data travel in an ignored folder
 # (.device_data/, listed in .git/info/exclude and named in the call's `carry`). RUN_DIR should be
@@ -19,6 +20,7 @@ exp=$1; run=$2; shift 2
 out=${OUT:?set OUT to the folder whose files come back}
 budget=${BUDGET:-540}
 py=${PYTHON:-python3}
+export AVB_NB_COMMIT=${COMMIT:-}
 mkdir -p "$out" "$run"
 if command -v nvidia-smi >/dev/null; then
   nvidia-smi --query-gpu=timestamp,name,utilization.gpu,memory.used --format=csv -l 5 > "$out/gpu_util.csv" 2>/dev/null &

@@ -32,5 +32,12 @@ if git rev-parse HEAD > /dev/null 2>&1; then
   .venv/bin/avb_nb ingest mnist "$d/out" --dest "$d/results" > /dev/null || { echo "avb_nb ingest of the dry run failed"; exit 1; }
 fi
 echo "dry run: tools/gpu_slice.sh mnist (smoke, cpu) and avb_nb ingest ok"; rm -rf "$d"
+# the queue's device_run command, dry-run with the smoke preset from a copy of the tree without .git (as a lent
+# machine gets it): the results must record the commit passed in COMMIT
+d=$(mktemp -d); mkdir "$d/tree"; cp -r avb_nb tools settings.ini "$d/tree/"; c=$(printf 'c%.0s' $(seq 40))
+(cd "$d/tree" && COMMIT=$c OUT="$d/out" BUDGET=120 PYTHON="$OLDPWD/.venv/bin/python" bash tools/device_run.sh synthetic runs/s \
+  --preset smoke --device cpu > /dev/null)
+grep -q "\"git_commit\": \"$c\"" "$d/out/metrics.json" 2>/dev/null || { cat "$d/out/log.txt"; echo "tools/device_run.sh dry run failed"; exit 1; }
+echo "dry run: tools/device_run.sh synthetic (smoke, cpu, no .git) ok"; rm -rf "$d"
 echo "tests finished in $(( $(date +%s) - start )) s"
 echo "notebooks: $ran passed, 0 failed"

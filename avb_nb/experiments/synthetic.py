@@ -70,8 +70,10 @@ class SyntheticConfig(Config):
 
 # %% ../../nbs/12_synthetic.ipynb #f20409a0
 class DistinctXAdversary(Adversary):
-    "`nets.Adversary` that evaluates its x-branches once per distinct x in the batch (same function, less work)."
+    """`nets.Adversary` that evaluates its x-branches once per distinct x in the batch (same function, less work on a
+    CPU). On a GPU it is the plain `Adversary`: `torch.unique` waits for the device, which a CUDA graph cannot capture."""
     def forward(self, x, z):
+        if x.is_cuda: return super().forward(x, z)
         z = z.reshape(z.shape[0], self.z_dim)
         xu, inv = torch.unique(x.reshape(x.shape[0], -1), dim=0, return_inverse=True)
         h = self.x_net(xu)
@@ -123,7 +125,8 @@ def train_config(kind: str, cfg: SyntheticConfig, device) -> TrainConfig:
                        lr_primal=cfg.lr_vae if vae else cfg.lr_primal, lr_adversary=cfg.lr_adversary,
                        clip_grad=None if vae else cfg.clip_grad_avb, betas=tuple(cfg.betas),
                        scheme='simultaneous' if vae else cfg.scheme, k=cfg.k,
-                       log_every=cfg.log_every, checkpoint_every=cfg.checkpoint_every, seed=cfg.seed, device=str(device))
+                       log_every=cfg.log_every, checkpoint_every=cfg.checkpoint_every, seed=cfg.seed, device=str(device),
+                       cuda_graph=True)       # on a GPU: one CUDA graph per step; ignored on a CPU
 
 def _train(kind, x, cfg, device, out: Path, progress: bool):
     "Train (or resume) one model; returns (model, history, accumulated training seconds)."
