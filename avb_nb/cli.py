@@ -9,8 +9,8 @@ from pathlib import Path
 from types import ModuleType
 
 # %% auto #0
-__all__ = ['experiments', 'get_experiment', 'config_class', 'presets', 'parse_settings', 'check_settings', 'run_experiment',
-           'main']
+__all__ = ['TABLES', 'experiments', 'get_experiment', 'config_class', 'presets', 'parse_settings', 'check_settings',
+           'run_experiment', 'results_table', 'main']
 
 # %% ../nbs/99_cli.ipynb #7b66af20
 def _norm(name: str) -> str: return name.strip().lower().replace('_', '-')
@@ -232,9 +232,20 @@ def _list() -> int:
         print(f"{name:<{w}}  presets: {', '.join(presets(mod)):<20}  {doc[0] if doc else ''}".rstrip())
     return 0
 
-def _summary(res) -> str:
-    if not isinstance(res, dict): return ''
-    flat = {k: v for k, v in res.items() if isinstance(v, (int, float, str, bool)) or v is None}
+# each experiment's table of the paper's numbers beside a run's (a function of its loaded metrics.json), and its title
+TABLES = {'toy-vi': ('Toy VI (Figure 1)', 'kl_table'), 'eight-schools': ('Eight schools (Figures 3-4)', 'results_table'),
+          'synthetic': ('Synthetic 2x2 (Table 1)', 'table1'), 'mnist': ('Binarized MNIST (Table 2)', 'table2'),
+          'celeba': ('CelebA (Figures 9-10)', 'summary_table'), 'connections': ('Connections (section 6)', 'summary_table')}
+
+def results_table(name: str, metrics: dict) -> str:
+    "Experiment `name`'s markdown table: the paper's numbers beside those of `metrics` (a loaded `metrics.json`)."
+    return getattr(get_experiment(name), TABLES[_norm(name)][1])(metrics)
+
+def _summary(name: str, out, res) -> str:
+    "What a finished run prints: its table beside the paper's, from the `metrics.json` it wrote; else its flat results."
+    from avb_nb.core import load_metrics
+    if _norm(name) in TABLES and (Path(out)/'metrics.json').exists(): return results_table(name, load_metrics(out))
+    flat = {k: v for k, v in res.items() if isinstance(v, (int, float, str, bool)) or v is None} if isinstance(res, dict) else {}
     return json.dumps(flat, default=str)[:2000] if flat else ''
 
 def _slicer(name: str, what: str):
@@ -290,7 +301,7 @@ def main(argv: list[str] | None = None) -> int:
         out = a.out if a.out is not None else str(Path('runs')/_norm(a.experiment)/a.preset)
         res = run_experiment(a.experiment, a.preset, a.device, a.seed, out, a.data, a.model, parse_settings(a.settings))
         print(f"{_norm(a.experiment)} ({a.preset}) done: results in {out}")
-        if s := _summary(res): print(s)
+        if s := _summary(a.experiment, out, res): print(s)
         return 0
     except (ValueError, FileNotFoundError, PermissionError, ConnectionError, RuntimeError, ImportError) as e:
         if os.environ.get('AVB_NB_DEBUG'): raise
