@@ -18,7 +18,7 @@ failed=$(sed -n '/Failed On The Following Notebooks/,$p' "$tlog" | grep -cE '^\s
 if [ "$rc" -ne 0 ]; then echo "notebooks: $failed failed (listed above)"; rm -f "$tlog"; exit "$rc"; fi
 rm -f "$tlog"
 # the GPU scripts, dry-run on this CPU at tiny sizes: the same code a lent GPU runs
-for t in gpu_calibrate gpu_calibrate_small gpu_probe_lr; do
+for t in gpu_calibrate gpu_calibrate_small gpu_probe_lr gpu_ais_study; do
   d=$(mktemp -d); .venv/bin/python tools/$t.py --tiny --out "$d" $([ $t = gpu_probe_lr ] && echo --sections graph,scaling,long) > "$d/log.txt" 2>&1 || { cat "$d/log.txt"; echo "tools/$t.py --tiny failed"; exit 1; }
   grep -q '"errors": \[\]' "$d"/*.json || { cat "$d"/*.json; echo "tools/$t.py --tiny recorded errors"; exit 1; }
   echo "dry run: tools/$t.py --tiny ok"; rm -rf "$d"

@@ -25,7 +25,8 @@ from ..train import fit, TrainConfig, TrainStep
 __all__ = ['NAME', 'MODELS', 'PAPER_TABLE2', 'parse_model', 'MNISTConfig', 'release_model', 'make_model', 'n_params', 'test_sets',
            'train_images', 'train_config', 'train_model', 'elbo_values', 'ais_init', 'ais_values', 'evaluate_model',
            'figure_data', 'plot_figures', 'fingerprint', 'summarize', 'run_model', 'reproduce', 'SliceTimeout',
-           'run_slice', 'ingest_slice', 'table2', 'paired_ais', 'elbo_vs_ais']
+           'run_slice', 'ingest_slice', 'table2', 'paired_ais', 'elbo_vs_ais', 'slice_model', 'simulate', 'bdmc_values',
+           'ais_study_table']
 
 # %% ../../nbs/13_mnist.ipynb #ed2c6b93
 NAME = 'mnist'
@@ -545,3 +546,50 @@ def elbo_vs_ais(metrics: dict) -> str:
         out.append('Paired AIS differences on the same examples: ' + ', '.join(f"{a} - {b} = {d:+.2f} ± {se:.2f}"
                                                                              for a, b, p in pairs if p for d, se in [p]) + ' nats.')
     return ' '.join(out)
+
+# %% ../../nbs/13_mnist.ipynb #aisst0co
+def slice_model(name: str, preset: str = 'slice', root=None):
+    "Model `name` with the weights a slice filed in `<root>/<name>/weights.pt` (default `results/mnist/<preset>/`), in eval mode."
+    m, path = make_model(name, MNISTConfig.preset(preset)), Path(root or results_dir(NAME, preset))/name/'weights.pt'
+    state = load_checkpoint(path)
+    if state is None: raise FileNotFoundError(f"no weights at {path}: run {name}'s GPU slice and ingest it first")
+    missing, unexpected = m.load_state_dict(state, strict=False)
+    kept = ('decoder.', 'encoder.') if name.startswith('vae') else ('decoder.',)     # what `_pack` keeps
+    if unexpected or any(k.startswith(kept) for k in missing):
+        raise ValueError(f"{path} does not hold {name}'s {' and '.join(k[:-1] for k in kept)} for preset {preset!r}")
+    return m.eval().requires_grad_(False)
+
+@torch.no_grad()
+def simulate(model, n: int, seed: int = 0) -> tuple[torch.Tensor, torch.Tensor]:
+    "`n` pairs from the model, z ~ N(0, I) and binary x ~ p(x|z) (N, 784): each z is an exact posterior draw given its x."
+    g, dev = torch.Generator().manual_seed(seed), next(model.parameters()).device
+    z = torch.randn(n, model.z_dim, generator=g)
+    x = torch.bernoulli(model.decoder.mean(z.to(dev)).flatten(1).float().cpu(), generator=g)
+    return x.to(dev), z.to(dev)
+
+def bdmc_values(model, x: torch.Tensor, z: torch.Tensor, cfg: MNISTConfig, seed: int = 0, progress: bool = False) -> dict:
+    "Forward AIS (lower) and reverse AIS (upper) bounds on log p(x) per row of `x`, reverse chains from `z`; the table's AIS settings."
+    from avb_nb.evaluate import bdmc
+    seed_everything(seed); t0 = time.time()
+    r = bdmc(model.decoder.log_prob, x, z, init=ais_init(model, x), n_steps=cfg.ais_steps, n_chains=cfg.ais_chains,
+             n_leapfrog=cfg.ais_leapfrog, schedule=cfg.ais_schedule, progress=progress)
+    return dict(lower=r.lower.log_px.double().cpu(), upper=r.upper.double().cpu(), accept=r.lower.accept, seconds=time.time() - t0)
+
+# %% ../../nbs/13_mnist.ipynb #aisst2co
+def ais_study_table(study: dict) -> str:
+    "Markdown: each sweep setting's mean AIS and its paired difference to the longest chain; each BDMC run's bounds and gap."
+    sw = study.get('sweep', [])
+    if not sw: return 'no sweep rows'
+    ref = max(sw, key=lambda r: (r['T'], r['L']))
+    rv = torch.tensor(ref['values'], dtype=torch.float64)
+    rows = ['| schedule | L | T | AIS | minus T = %d, L = %d (paired) | seconds |' % (ref['T'], ref['L']), '|---|---|---|---|---|---|']
+    for r in sorted(sw, key=lambda r: (r['schedule'], r['L'], r['T'])):
+        v = torch.tensor(r['values'], dtype=torch.float64)
+        rows.append(f"| {r['schedule']} | {r['L']} | {r['T']} | {_pm(*_mean_se(v))} | {_pm(*_mean_se(v - rv))} | {r['seconds']:.0f} |")
+    bd = study.get('bdmc', [])
+    if bd:
+        rows += ['', '| BDMC: T | L | lower (forward AIS) | upper (reverse AIS) | gap | seconds |', '|---|---|---|---|---|---|']
+        for b in bd:
+            lo, up = (torch.tensor(b[k], dtype=torch.float64) for k in ('lower', 'upper'))
+            rows.append(f"| {b['T']} | {b['L']} | {_pm(*_mean_se(lo))} | {_pm(*_mean_se(up))} | {_pm(*_mean_se(up - lo))} | {b['seconds']:.0f} |")
+    return '\n'.join(rows)
