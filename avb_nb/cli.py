@@ -4,39 +4,96 @@
 
 # %% ../nbs/99_cli.ipynb #a72dd0e6
 from __future__ import annotations
-import argparse, ast, contextlib, dataclasses, difflib, importlib, inspect, json, os, pkgutil, re, sys, tempfile, warnings
+import argparse, ast, contextlib, dataclasses, difflib, importlib, inspect, json, os, pkgutil, re, signal, sys, tempfile, warnings
 from pathlib import Path
 from types import ModuleType
 
 # %% auto #0
-__all__ = ['TABLES', 'experiments', 'get_experiment', 'config_class', 'presets', 'parse_settings', 'check_settings',
-           'run_experiment', 'results_table', 'main']
+__all__ = ['TABLES', 'experiment_index', 'get_experiment', 'experiments', 'config_class', 'presets', 'parse_settings',
+           'check_settings', 'run_experiment', 'auto_threads', 'available_cores', 'machine_load', 'choose_threads',
+           'results_table', 'Terminated', 'main']
 
 # %% ../nbs/99_cli.ipynb #7b66af20
 def _norm(name: str) -> str: return name.strip().lower().replace('_', '-')
 
-def experiments(broken: dict | None = None) -> dict[str, ModuleType]:
-    "Every experiment module in `avb_nb.experiments` (one defining `reproduce`), by its `NAME`."
+def _lit(node, default):
+    "The value of a literal in a module's syntax tree (`default` where it is absent or not a literal)."
+    try: return default if node is None else ast.literal_eval(node)
+    except (ValueError, SyntaxError, TypeError): return default
+
+def _base(b) -> str: return getattr(b, 'id', getattr(b, 'attr', ''))
+
+def _preset_names(tree: ast.Module) -> list[str] | None:
+    "The keys of `PRESETS` in a module's `Config` subclass, from its syntax tree; None where they cannot be read so."
+    cs = [c for c in tree.body if isinstance(c, ast.ClassDef) and any(_base(b).endswith('Config') for b in c.bases)]
+    if not cs: return ['smoke', 'paper']                     # no Config subclass: `presets`' default
+    if len(cs) > 1 or 'Config' not in map(_base, cs[0].bases): return None
+    for n in cs[0].body:
+        t = n.target if isinstance(n, ast.AnnAssign) else n.targets[-1] if isinstance(n, ast.Assign) else None
+        if getattr(t, 'id', None) == 'PRESETS':
+            keys = [_lit(k, None) for k in n.value.keys] if isinstance(n.value, ast.Dict) else [None]
+            return keys if all(isinstance(k, str) for k in keys) else None
+    return ['smoke', 'paper']                                 # `Config`'s own
+
+def _read_experiment(path: str | Path, module: str) -> dict | None:
+    """What `avb_nb list`, `--model`'s help and the name lookup need from an experiment module, read from its source
+    without importing it (torch, matplotlib and the rest take seconds): `NAME`, the docstring's first line, the preset
+    names (None where not literal), whether `reproduce` takes `model`, and `MODELS`. None for a module without `def reproduce`."""
+    tree = ast.parse(Path(path).read_text(encoding='utf-8'), str(path))
+    top = {t.id: n.value for n in tree.body if isinstance(n, (ast.Assign, ast.AnnAssign))
+           for t in (n.targets if isinstance(n, ast.Assign) else [n.target]) if isinstance(t, ast.Name)}
+    rep = [n for n in tree.body if isinstance(n, ast.FunctionDef) and n.name == 'reproduce']
+    if not rep: return None
+    a, doc, models = rep[-1].args, (ast.get_docstring(tree) or '').strip().splitlines(), _lit(top.get('MODELS'), ())
+    return dict(module=module, name=_norm(str(_lit(top.get('NAME'), module))), doc=doc[0] if doc else '',
+                presets=_preset_names(tree), takes_model='model' in [x.arg for x in a.posonlyargs + a.args + a.kwonlyargs],
+                models=tuple(models) if isinstance(models, (tuple, list)) else ())
+
+def experiment_index(broken: dict | None = None) -> dict[str, dict]:
+    """Every experiment module in `avb_nb.experiments` (one defining `reproduce`) by its `NAME`, as `_read_experiment`
+    reads it from the source; nothing is imported unless its source cannot be read. A module that cannot be parsed is
+    left out, with its error in `broken` (by module name) where given."""
     import avb_nb.experiments as pkg
     found = {}
     for m in sorted(pkgutil.iter_modules(pkg.__path__), key=lambda m: m.name):
         if m.name.startswith('_'): continue
-        try: mod = importlib.import_module(f'{pkg.__name__}.{m.name}')
-        except Exception as e:                       # one broken module must not hide the others
+        try: info = _read_experiment(Path(m.module_finder.path, m.name, '__init__.py') if m.ispkg
+                                     else Path(m.module_finder.path, f'{m.name}.py'), m.name)
+        except (SyntaxError, ValueError) as e:
             if broken is not None: broken[_norm(m.name)] = f"{type(e).__name__}: {e}"
             continue
-        if callable(getattr(mod, 'reproduce', None)): found[_norm(getattr(mod, 'NAME', m.name))] = mod
+        except (OSError, AttributeError):                     # no source file to read (e.g. a zip): import it
+            try: info = _info_of(importlib.import_module(f'{pkg.__name__}.{m.name}'))
+            except Exception as e:
+                if broken is not None: broken[_norm(m.name)] = f"{type(e).__name__}: {e}"
+                continue
+        if info is not None: found[info['name']] = info
     return found
 
 def get_experiment(name: str) -> ModuleType:
-    "The experiment module called `name` (`eight_schools` and `eight-schools` both work)."
+    "The experiment module called `name` (`eight_schools` and `eight-schools` both work); imports that module only."
     broken = {}
-    exps = experiments(broken)
-    if _norm(name) in exps: return exps[_norm(name)]
-    if _norm(name) in broken:
-        raise RuntimeError(f"experiment {name!r} cannot be loaded: {broken[_norm(name)]}")
-    have = ', '.join(sorted(exps)) or 'none installed'
-    raise ValueError(f"unknown experiment {name!r}; available: {have} (see `avb_nb list`)")
+    idx = experiment_index(broken)
+    if _norm(name) not in idx:
+        if _norm(name) in broken: raise ImportError(f"experiment {name!r} cannot be loaded: {broken[_norm(name)]}")
+        raise ValueError(f"unknown experiment {name!r}; available: {', '.join(sorted(idx)) or 'none installed'} (see `avb_nb list`)")
+    try: return importlib.import_module(f"avb_nb.experiments.{idx[_norm(name)]['module']}")
+    except Exception as e: raise ImportError(f"experiment {name!r} cannot be loaded: {type(e).__name__}: {e}") from e
+
+def _why(e: ImportError) -> str:
+    "What made `get_experiment`'s import fail, as `experiment_index` gives it for a module it cannot parse."
+    c = e.__cause__
+    return ' '.join(f"{type(c).__name__}: {c}".split()) if c is not None else ' '.join(str(e).split())
+
+def experiments(broken: dict | None = None) -> dict[str, ModuleType]:
+    "Every experiment module, imported, by its `NAME` (seconds; `experiment_index` has what a listing needs, importing none)."
+    found = {}
+    for name in experiment_index(broken):
+        try: found[name] = get_experiment(name)
+        except ImportError as e:
+            if broken is not None: broken[name] = _why(e)
+    return found
+
 
 # %% ../nbs/99_cli.ipynb #5c49ee51
 def config_class(mod: ModuleType):
@@ -50,6 +107,15 @@ def presets(mod: ModuleType) -> list[str]:
     "The preset names of an experiment, from its `Config` subclass (default: smoke, paper)."
     c = config_class(mod)
     return list(c.PRESETS) if c is not None else ['smoke', 'paper']
+
+def _takes_model(mod: ModuleType) -> bool: return 'model' in inspect.signature(mod.reproduce).parameters
+
+def _info_of(mod: ModuleType) -> dict | None:
+    "`_read_experiment`'s answer from an imported module (where there is no source to read, and to check that reading)."
+    if not callable(getattr(mod, 'reproduce', None)): return None
+    doc, module = (mod.__doc__ or '').strip().splitlines(), mod.__name__.rsplit('.', 1)[-1]
+    return dict(module=module, name=_norm(getattr(mod, 'NAME', module)), doc=doc[0] if doc else '', presets=presets(mod),
+                takes_model=_takes_model(mod), models=tuple(getattr(mod, 'MODELS', ())))
 
 # %% ../nbs/99_cli.ipynb #1da88ae6
 @contextlib.contextmanager
@@ -107,8 +173,6 @@ def check_settings(mod: ModuleType, preset: str, settings: dict | None = None, s
     except (ValueError, TypeError) as e: raise ValueError(f"{exp} (preset {preset}): {' '.join(str(e).split())}") from None
     return typed
 
-def _takes_model(mod: ModuleType) -> bool: return 'model' in inspect.signature(mod.reproduce).parameters
-
 def _other_settings(e: RuntimeError, out: Path) -> ValueError | None:
     "A training checkpoint in `out` that does not fit the model (`train.fit`'s error): one line, not the tensor shapes."
     m = re.search(r"checkpoint (.+?) was written for a different model", str(e))
@@ -117,11 +181,18 @@ def _other_settings(e: RuntimeError, out: Path) -> ValueError | None:
     return ValueError(f"output folder {str(out)!r} holds a run with other settings (its checkpoint {ck} does not fit "
                       "this model); use a new --out (or delete it)")
 
+def _check_device(device: str):
+    "`get_device`, with a device that is not there as the bad input it is (a `ValueError`)."
+    from avb_nb.core import get_device
+    try: return get_device(device)
+    except RuntimeError as e: raise ValueError(' '.join(str(e).split())) from None
+
 def run_experiment(name: str, preset: str = 'smoke', device: str = 'auto', seed: int = 0,
                    out: str | Path | None = None, data: str | Path | None = None,
-                   model: str | None = None, settings: dict | None = None) -> dict:
-    "Check the arguments and build the experiment's settings, then run experiment `name`'s `reproduce`; returns its result dict."
-    from avb_nb.core import get_device
+                   model: str | None = None, settings: dict | None = None, threads: int | str | None = None) -> dict:
+    """Check the arguments and build the experiment's settings, then run experiment `name`'s `reproduce` with `threads`
+    torch threads (`choose_threads`; None leaves torch's setting as it is); returns its result dict."""
+    nt = None if threads is None else choose_threads(threads)
     mod = get_experiment(name)
     exp = _norm(getattr(mod, 'NAME', name))
     if preset not in presets(mod):
@@ -133,38 +204,65 @@ def run_experiment(name: str, preset: str = 'smoke', device: str = 'auto', seed:
     kw, fixed = {}, {}
     if model is not None:
         if not _takes_model(mod):
-            takers = ', '.join(n for n, m in experiments().items() if _takes_model(m))
+            takers = ', '.join(n for n, i in experiment_index().items() if i['takes_model'])
             raise ValueError(f"experiment {exp} has no --model option: it runs all its models"
                              + (f" (--model is for {takers})" if takers else ''))
         kw['model'] = model
         if 'models' in _fields(mod): fixed['models'] = (model,) if isinstance(model, str) else tuple(model)
     settings = check_settings(mod, preset, settings, seed, **fixed)
-    get_device(device)                                   # a missing CUDA device fails here, clearly
-    with _output_dir(out if out is not None else Path('runs')/exp/preset) as out:
+    _check_device(device)                                # a missing CUDA device fails here, clearly
+    with _torch_threads(*nt) if nt else contextlib.nullcontext(), \
+         _output_dir(out if out is not None else Path('runs')/exp/preset) as out:
         try: return mod.reproduce(preset=preset, device=device, seed=seed, out=out, data=data, **kw, **settings)
         except RuntimeError as e:
             if (short := _other_settings(e, out)) is not None: raise short from e
             raise
 
+# %% ../nbs/99_cli.ipynb #th0cli0e
+def auto_threads(cores: int, load: float) -> int:
+    "Torch threads for `cores` usable CPU cores when other processes keep `load` of them busy: the idle ones, at least 1."
+    return max(1, min(cores, cores - int(load + 0.5)))
+
+def available_cores() -> int:
+    "The CPU cores this process may run on (its affinity, where the system has one), else all of them."
+    try: return len(os.sched_getaffinity(0))
+    except (AttributeError, OSError): return os.cpu_count() or 1
+
+def machine_load() -> float:
+    "The 1-minute load average: how many processes were running or waiting for a core (0 where the system has none)."
+    try: return os.getloadavg()[0]
+    except (AttributeError, OSError): return 0.
+
+def choose_threads(threads: int | str = 'auto') -> tuple[int, str]:
+    "`--threads`: the thread count and how it was chosen. 'auto' is `auto_threads` of this machine; else a positive whole number."
+    if str(threads).strip().lower() == 'auto':
+        cores, load = available_cores(), machine_load()
+        return auto_threads(cores, load), f"auto: {cores} cores, load {load:.1f}; --threads N to choose"
+    n = int(threads) if re.fullmatch(r'\s*\d+\s*', str(threads)) else 0
+    if n < 1: raise ValueError(f"--threads must be a positive whole number or auto, got {str(threads)!r}")
+    return n, f"--threads {n}"
+
+@contextlib.contextmanager
+def _torch_threads(n: int, how: str = ''):
+    "Within the block torch uses `n` CPU threads (said on stdout with `how`); the count before is restored after."
+    import torch
+    before = torch.get_num_threads()
+    torch.set_num_threads(n)
+    if how: print(f"avb_nb: {n} torch thread{'s' * (n != 1)} ({how})", flush=True)
+    try: yield
+    finally: torch.set_num_threads(before)
+
 # %% ../nbs/99_cli.ipynb #84459da2
 def _model_help() -> str:
     "`--model`'s help: the experiments whose `reproduce` takes `model`, with their `MODELS`, read from their source (no import)."
-    import avb_nb.experiments as pkg
-    found = []
-    for m in sorted(pkgutil.iter_modules(pkg.__path__), key=lambda m: m.name):
-        if m.name.startswith('_'): continue
-        try: tree = ast.parse(Path(m.module_finder.path, f'{m.name}.py').read_text())
-        except (OSError, SyntaxError, AttributeError, ValueError): continue
-        top = {t.id: n.value for n in tree.body if isinstance(n, ast.Assign) for t in n.targets if isinstance(t, ast.Name)}
-        rep = [n for n in tree.body if isinstance(n, ast.FunctionDef) and n.name == 'reproduce']
-        if not rep or 'model' not in [a.arg for a in rep[0].args.args + rep[0].args.kwonlyargs]: continue
-        def lit(k, default):
-            try: return ast.literal_eval(top[k])
-            except (KeyError, ValueError, SyntaxError, TypeError): return default
-        models = lit('MODELS', ())
-        found.append(_norm(lit('NAME', m.name)) + (f" (one of {', '.join(models)})" if models else ''))
+    found = [n + (f" (one of {', '.join(i['models'])})" if i['models'] else '')
+             for n, i in sorted(experiment_index().items()) if i['takes_model']]
     if not found: return 'no experiment takes --model'
     return f"{'; '.join(found)} only: run just that model instead of all of them"
+
+def _threads_arg(p: argparse.ArgumentParser):
+    p.add_argument('--threads', default='auto', metavar='N',
+                   help='torch CPU threads: a number, or auto = the cores not kept busy by other processes (default: auto)')
 
 def _parser() -> argparse.ArgumentParser:
     p = argparse.ArgumentParser(
@@ -173,7 +271,8 @@ def _parser() -> argparse.ArgumentParser:
                     'reproduce the paper\'s experiments and time the training step.',
         epilog='examples:\n  avb_nb list\n  avb_nb reproduce synthetic --preset smoke --out runs/synthetic\n'
                '  avb_nb reproduce mnist --preset paper --device cuda\n  avb_nb bench --quick\n\n'
-               'Errors print one line; set AVB_NB_DEBUG=1 for the full traceback.')
+               'Errors print one line; set AVB_NB_DEBUG=1 for the full traceback. Exit status: 0 done, 2 the command '
+               'cannot run as given, 1 a run failed, 130 Ctrl-C, 143 SIGTERM (rerun the command to resume).')
     sub = p.add_subparsers(dest='command', metavar='COMMAND')
     sub.add_parser('list', help='list the experiments and their presets',
                    description='List the experiments that `avb_nb reproduce` can run, with their presets.')
@@ -192,6 +291,7 @@ def _parser() -> argparse.ArgumentParser:
     r.add_argument('--model', default=None, metavar='NAME', help=_model_help())
     r.add_argument('--set', action='append', default=None, metavar='KEY=VALUE', dest='settings',
                    help="change one setting of the preset, e.g. --set steps=20000 (repeatable; see the experiment's Config)")
+    _threads_arg(r)
     s = sub.add_parser('slice', help='run models of an experiment within a GPU time budget',
                        description='Calibrate, then train and evaluate the given models of an experiment within a time '
                                    'budget, writing at most 8 small files to OUT (see the MNIST page, "GPU slices").')
@@ -205,6 +305,7 @@ def _parser() -> argparse.ArgumentParser:
     s.add_argument('--data', default=None, metavar='DIR', help='folder holding the data sets')
     s.add_argument('--seed', type=int, default=0, help='random seed (default: 0)')
     s.add_argument('--set', action='append', default=None, metavar='KEY=VALUE', dest='settings', help='change one setting')
+    _threads_arg(s)
     g = sub.add_parser('ingest', help="file a returned slice folder into the repository's results",
                        description="Check a slice folder (clean commit, settings) and file it under results/EXPERIMENT/PRESET, "
                                    "rebuilding that folder's metrics.json and figures.")
@@ -218,18 +319,23 @@ def _parser() -> argparse.ArgumentParser:
     b.add_argument('--compile', action='store_true', help='time the step under torch.compile (GPU)')
     b.add_argument('--bf16', action='store_true', help='time the step under bfloat16 autocast (GPU)')
     b.add_argument('--quick', action='store_true', help='a few iterations only (seconds)')
+    _threads_arg(b)
     return p
 
 # %% ../nbs/99_cli.ipynb #256e846f
+def _warn_broken(name: str, err: str): print(f"avb_nb: warning: experiment {name} cannot be loaded ({err})", file=sys.stderr)
+
 def _list() -> int:
+    "The experiments with their presets and first docstring line, read from their source (importing only one whose presets are not literal)."
     broken = {}
-    exps = experiments(broken)
-    for name, err in broken.items(): print(f"avb_nb: warning: experiment {name} cannot be loaded ({err})", file=sys.stderr)
-    if not exps: print('no experiments installed'); return 0
-    w = max(map(len, exps))
-    for name, mod in sorted(exps.items()):
-        doc = (mod.__doc__ or '').strip().splitlines()
-        print(f"{name:<{w}}  presets: {', '.join(presets(mod)):<20}  {doc[0] if doc else ''}".rstrip())
+    idx = experiment_index(broken)
+    for name, err in broken.items(): _warn_broken(name, ' '.join(err.split()))
+    if not idx: print('no experiments installed'); return 0
+    w = max(map(len, idx))
+    for name, i in sorted(idx.items()):
+        try: ps = i['presets'] if i['presets'] is not None else presets(get_experiment(name))
+        except ImportError as e: _warn_broken(name, _why(e)); continue
+        print(f"{name:<{w}}  presets: {', '.join(ps):<20}  {i['doc']}".rstrip())
     return 0
 
 # each experiment's table of the paper's numbers beside a run's (a function of its loaded metrics.json), and its title
@@ -254,11 +360,13 @@ def _slicer(name: str, what: str):
     return f
 
 def _slice(a) -> int:
+    nt = choose_threads(a.threads)
     models = [m.strip() for m in a.models.split(',') if m.strip()]
     run, mod = _slicer(a.experiment, 'run_slice'), get_experiment(a.experiment)
     fixed = {'models': tuple(models)} if 'models' in _fields(mod) else {}
     settings = check_settings(mod, a.preset, parse_settings(a.settings), a.seed, **fixed)
-    with _output_dir(a.out) as out:
+    _check_device(a.device)
+    with _torch_threads(*nt), _output_dir(a.out) as out:
         info = run(models, out, preset=a.preset, budget_s=a.budget, device=a.device, data=a.data, commit=a.commit,
                    seed=a.seed, **settings)
     print(f"slice: done {info['done'] or 'nothing'}; not run {info['not_run'] or 'none'}; {info['elapsed_s']} s; files in {a.out}")
@@ -270,13 +378,13 @@ def _ingest(a) -> int:
     return 0
 
 def _bench(a) -> int:
+    nt = choose_threads(a.threads)
     try: from avb_nb.bench import run_bench, format_bench
     except ImportError as e:
-        raise RuntimeError(f"the benchmark (avb_nb.bench) is not available in this installation ({e})") from None
-    from avb_nb.core import get_device
-    get_device(a.device)
+        raise ImportError(f"the benchmark (avb_nb.bench) is not available in this installation ({e})") from None
+    _check_device(a.device)
     out = Path(a.out)
-    with _output_dir(out.parent):
+    with _torch_threads(*nt), _output_dir(out.parent):
         res = run_bench(device=a.device, out=str(out), compile=a.compile, bf16=a.bf16, quick=a.quick)
     print(format_bench(res)); print(f"timings written to {out}")
     return 0
@@ -285,8 +393,38 @@ def _bench(a) -> int:
 def _warning_line(message, category, filename, lineno, line=None) -> str:
     return f"avb_nb: warning: {' '.join(str(message).split())}\n"
 
+class Terminated(KeyboardInterrupt):
+    "SIGTERM, raised where a run is, so that it stops as on Ctrl-C (checkpoints kept, the same command resumes)."
+
+@contextlib.contextmanager
+def _sigterm_as_interrupt():
+    "Within the block SIGTERM raises `Terminated` (in the main thread; elsewhere signals cannot be caught and nothing changes)."
+    def on_term(signum, frame): raise Terminated()
+    try: old = signal.signal(signal.SIGTERM, on_term)
+    except (ValueError, AttributeError, OSError): yield; return
+    try: yield
+    finally: signal.signal(signal.SIGTERM, old if old is not None else signal.SIG_DFL)
+
+# a command that cannot run as given (2) or a run that started and failed (1): one line each
+_ERRORS = (ValueError, FileNotFoundError, PermissionError, ConnectionError, ImportError, RuntimeError, ArithmeticError)
+
+def _exit_status(e: BaseException) -> int:
+    "1 for a run that started and failed (a `RuntimeError` such as a NaN loss, an `ArithmeticError`), else 2 (the input)."
+    return 1 if isinstance(e, (RuntimeError, ArithmeticError)) else 2
+
 def main(argv: list[str] | None = None) -> int:
-    "The `avb_nb` command. Returns the exit status: 0 ok, 1 a run failed, 2 a bad command line, setting, folder or data set."
+    """The `avb_nb` command. Returns the exit status, one per kind of ending:
+
+    - 0: done.
+    - 2: the command cannot run as given: a bad command line, setting or `--threads`, an unknown experiment or
+      preset, a folder or data set that is missing, corrupt, unreachable or not writable, a device that is not
+      there, an experiment or part of the package that cannot be loaded (`ValueError`, `FileNotFoundError`,
+      `PermissionError`, `ConnectionError`, `ImportError`).
+    - 1: a run that started and failed, e.g. a loss that became NaN (`RuntimeError`, `ArithmeticError`).
+    - 130: interrupted by Ctrl-C; 143: stopped by SIGTERM (`reproduce`). Either way the checkpoints written so
+      far are kept and the same command resumes from the last one.
+
+    Each error is one line on stderr (`AVB_NB_DEBUG=1`: the traceback instead)."""
     p = _parser()
     try: a = p.parse_args(argv)
     except SystemExit as e: return int(e.code or 0)
@@ -299,16 +437,17 @@ def main(argv: list[str] | None = None) -> int:
         if a.command == 'slice': return _slice(a)
         if a.command == 'ingest': return _ingest(a)
         out = a.out if a.out is not None else str(Path('runs')/_norm(a.experiment)/a.preset)
-        res = run_experiment(a.experiment, a.preset, a.device, a.seed, out, a.data, a.model, parse_settings(a.settings))
+        with _sigterm_as_interrupt():
+            res = run_experiment(a.experiment, a.preset, a.device, a.seed, out, a.data, a.model,
+                                 parse_settings(a.settings), threads=a.threads)
         print(f"{_norm(a.experiment)} ({a.preset}) done: results in {out}")
         if s := _summary(a.experiment, out, res): print(s)
         return 0
-    except (ValueError, FileNotFoundError, PermissionError, ConnectionError, RuntimeError, ImportError) as e:
+    except _ERRORS as e:
         if os.environ.get('AVB_NB_DEBUG'): raise
-        msg = ' '.join(str(e).split()) or type(e).__name__
-        print(f"avb_nb: error: {msg}", file=sys.stderr)
-        return 1 if isinstance(e, RuntimeError) and not isinstance(e, ImportError) else 2
-    except KeyboardInterrupt:
-        print("avb_nb: interrupted; run the same command again to resume from the last checkpoint", file=sys.stderr)
-        return 130
+        print(f"avb_nb: error: {' '.join(str(e).split()) or type(e).__name__}", file=sys.stderr)
+        return _exit_status(e)
+    except KeyboardInterrupt as e:     # a progress bar may end the line on screen: the message starts a new one
+        print("\navb_nb: interrupted; run the same command again to resume from the last checkpoint", file=sys.stderr)
+        return 143 if isinstance(e, Terminated) else 130
     finally: warnings.formatwarning = fmt

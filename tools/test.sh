@@ -3,14 +3,28 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 quiet() { local rc=0 log; log=$(mktemp); "$@" >"$log" 2>&1 || rc=$?; grep -v "^WARNING: Location" "$log" || true; rm -f "$log"; return $rc; }
-[ -x .venv/bin/python ] || "${PYTHON:-python3}" -m venv .venv
+[ -x .venv/bin/python ] || { echo "setting up .venv (first run only; the installs take a few minutes)"; "${PYTHON:-python3}" -m venv .venv; }
 if ! .venv/bin/python -c "import torch" 2>/dev/null; then
+  echo "installing torch into .venv"
   # a CPU wheel where one is provided locally, else the registry's default build
   quiet .venv/bin/pip install -q torch==2.13.0 || quiet .venv/bin/pip install -q torch
 fi
-[ -x .venv/bin/nbdev_test ] || quiet .venv/bin/pip install -q -e ".[dev]"
+[ -x .venv/bin/nbdev_test ] || { echo "installing avb_nb and its dev tools (nbdev) into .venv"; quiet .venv/bin/pip install -q -e ".[dev]"; }
 export MPLBACKEND=Agg
 start=$(date +%s)
+# the notebooks nbdev_test will run (all of nbs/, or those --path names), said before it starts: it prints nothing until the end
+n=$(.venv/bin/python - "$@" <<'PY' 2>/dev/null || echo "the"
+import sys
+from nbdev.doclinks import nbglob
+a, path = sys.argv[1:], None
+for i, x in enumerate(a):
+    if x == '--path' and i + 1 < len(a): path = a[i + 1]
+    elif x.startswith('--path='): path = x.split('=', 1)[1]
+print(len(nbglob(path, as_path=True)))
+PY
+)
+[ $# -eq 0 ] && est="; about 4 minutes on 2 free cores" || est=""
+echo "running $n notebook$([ "$n" = 1 ] || echo s) with ${N_WORKERS:-2} workers$est"
 tlog=$(mktemp)
 rc=0; .venv/bin/nbdev_test --n_workers "${N_WORKERS:-2}" --timing "$@" 2>&1 | tee "$tlog" || rc=$?
 ran=$(grep -cE '^[^ ]+\.ipynb: [0-9]+ secs$' "$tlog" || true)          # nbdev_test --timing: one line per notebook run
