@@ -4,7 +4,7 @@
 
 # %% ../nbs/09_bench.ipynb #b9794311
 from __future__ import annotations
-import json, statistics, time
+import json, os, statistics, time
 from pathlib import Path
 import torch
 from torch import nn
@@ -12,11 +12,12 @@ from .core import get_device, seed_everything, provenance, atomic_write_text
 from .nets import (conv_encoder, gaussian_conv_encoder, ac_conv_encoder, conv_decoder28, conv_adversary,
                          mlp_encoder, gaussian_mlp_encoder, ac_mlp_encoder, MLPDecoder, mlp_adversary)
 from .objectives import VAE, AVB, AVBAC
-from .evaluate import ais_throughput
-from .train import TrainConfig, TrainStep
+from .evaluate import ais_throughput, ais_log_likelihood
+from .train import TrainConfig, TrainStep, fit
 
 # %% auto #0
-__all__ = ['PAPER_AIS', 'bench_models', 'time_step', 'ais_bench', 'run_bench', 'format_bench']
+__all__ = ['PAPER_AIS', 'GOALS', 'bench_models', 'time_step', 'ais_bench', 'run_bench', 'format_bench', 'ratio_models',
+           'ratio_bench']
 
 # %% ../nbs/09_bench.ipynb #9a491c58
 def bench_models(nets: str, z_dim: int | None = None) -> tuple[dict[str, nn.Module], tuple, int]:
@@ -99,8 +100,9 @@ def run_bench(device: str = 'auto', out: str | Path | None = 'bench.json', steps
             model.cpu(); del model
             if gpu: torch.cuda.empty_cache()
     ais = None if quick else ais_bench(dev, examples=64 if gpu else 8)
+    ratios = None if quick or gpu else ratio_bench(seed=seed)        # CPU ratios (see below)
     doc = dict(provenance=provenance('bench', 'quick' if quick else 'full', seed, dev, time.perf_counter() - t0,
-                                     bf16=bf16, compile=compile), results=results, ais=ais)
+                                     bf16=bf16, compile=compile), results=results, ais=ais, ratios=ratios)
     if out is not None: atomic_write_text(out, json.dumps(doc, indent=1) + '\n')
     return doc
 
@@ -114,4 +116,64 @@ def format_bench(doc: dict) -> str:
         a = doc['ais']
         rows.append(f"AIS, MNIST decoder: {a['rate']:,.0f} {a['unit']}; the paper's protocol (2048 x 5 x 1000 x 10) "
                     f"would take {a['paper_protocol_minutes']:.1f} min per model here")
+    if doc.get('ratios'):
+        q = doc['ratios']
+        rows.append(f"ratios ({q['threads']} threads, median of {q['repeats']}, load {q['load_average'][0]:.1f} -> {q['load_average'][1]:.1f}):")
+        rows += [f"  {k:22s} {v:6.3f}" + (f"   goal <= {q['goals'][k]}" if k in q['goals'] else '') for k, v in q['ratios'].items()]
     return '\n'.join(rows) + f"\n{doc['provenance']['device']}, bf16={doc['provenance']['bf16']}, compile={doc['provenance']['compile']}"
+
+# %% ../nbs/09_bench.ipynb #ratio0co
+GOALS = dict(avb_over_vae=3.4, fit_over_bare=1.03, ais_over_floor=1.05)   # ratio goals (at most)
+
+def _interleaved(fns: dict, repeats: int) -> dict:
+    "Median wall and CPU seconds per call of each function in `fns`, called in turn `repeats` times (a load drift hits all alike)."
+    t = {k: ([], []) for k in fns}
+    for _ in range(repeats):
+        for k, f in fns.items():
+            w, c = time.perf_counter(), time.process_time(); f()
+            t[k][0].append(time.perf_counter() - w); t[k][1].append(time.process_time() - c)
+    return {k: dict(wall_s=statistics.median(w), cpu_s=statistics.median(c)) for k, (w, c) in t.items()}
+
+def ratio_models(z_dim: int = 8, hidden=(300, 300)) -> dict:
+    "A VAE and an AVB on MNIST-sized MLPs with the same trunk widths and the same decoder architecture."
+    return {'VAE': VAE(gaussian_mlp_encoder(784, z_dim, hidden), MLPDecoder(z_dim, (784,), hidden)),
+            'AVB': AVB(mlp_encoder(784, z_dim, hidden, 32), MLPDecoder(z_dim, (784,), hidden), mlp_adversary(784, z_dim, hidden, 300))}
+
+def _bare_fit(model, data, steps: int, batch: int):
+    "A bare PyTorch loop: a random batch, the VAE's loss, backward, Adam (what `fit` does, without its bookkeeping)."
+    opt = torch.optim.Adam(model.parameters(), lr=1e-4, betas=(0.5, 0.999))
+    for _ in range(steps):
+        loss = model.losses(data[torch.randint(len(data), (batch,))])['primal']
+        opt.zero_grad(set_to_none=True); loss.backward(); opt.step()
+
+def _ais_floor(dec, x, z_dim: int, n_steps: int, n_leapfrog: int):
+    "The floor of AIS on the rows `x`: one decoder forward and backward per leapfrog step, nothing else."
+    z = torch.randn(len(x), z_dim)
+    for _ in range(n_steps * n_leapfrog):
+        z = z.detach().requires_grad_(True)
+        g, = torch.autograd.grad(dec.log_prob(x, z).sum(), z)
+        z = z + 1e-3 * g
+
+def ratio_bench(steps: int = 30, ais_steps: int = 20, repeats: int = 7, seed: int = 0) -> dict:
+    "The ratios above on this CPU: times of each pair, interleaved `repeats` times, their ratios, the load and threads."
+    seed_everything(seed)
+    data, batch = torch.bernoulli(torch.full((4096, 784), 0.3)), 128
+    models = ratio_models(); x = data[:batch]
+    step = {k: TrainStep(m, TrainConfig(batch_size=batch, device='cpu')) for k, m in models.items()}
+    cfg = TrainConfig(steps=steps, batch_size=batch, log_every=steps, checkpoint_every=10 ** 9, device='cpu')
+    dec, chains = MLPDecoder(32, (784,), (512, 512)).requires_grad_(False), 4
+    xa = data[:batch // chains]; prior = torch.distributions.Normal(torch.zeros(32), torch.ones(32))
+    ais = lambda adapt: ais_log_likelihood(dec.log_prob, xa, prior=prior, n_steps=ais_steps, n_chains=chains,
+                                           n_leapfrog=10, adapt=adapt, progress=False)
+    load0 = os.getloadavg()[0] if hasattr(os, 'getloadavg') else float('nan')
+    t = _interleaved({'vae_step': lambda: [step['VAE'](lambda: x) for _ in range(steps)],
+                      'avb_step': lambda: [step['AVB'](lambda: x) for _ in range(steps)],
+                      'fit': lambda: fit(ratio_models()['VAE'], data, cfg, None, progress=False),
+                      'bare_loop': lambda: _bare_fit(ratio_models()['VAE'], data, steps, batch),
+                      'ais_online': lambda: ais('online'), 'ais_warmup': lambda: ais('warmup'),
+                      'ais_floor': lambda: _ais_floor(dec, xa.repeat(chains, 1), 32, ais_steps, 10)}, repeats)
+    r = lambda a, b: t[a]['wall_s'] / t[b]['wall_s']
+    ratios = dict(avb_over_vae=r('avb_step', 'vae_step'), fit_over_bare=r('fit', 'bare_loop'),
+                  ais_over_floor=r('ais_online', 'ais_floor'), ais_warmup_over_floor=r('ais_warmup', 'ais_floor'))
+    return dict(times=t, ratios=ratios, goals=GOALS, threads=torch.get_num_threads(), repeats=repeats, steps=steps,
+                ais_steps=ais_steps, load_average=[load0, os.getloadavg()[0] if hasattr(os, 'getloadavg') else float('nan')])

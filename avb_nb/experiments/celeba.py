@@ -13,7 +13,7 @@ import torch
 from torch import nn
 import matplotlib.pyplot as plt
 from tqdm.auto import tqdm
-from ..core import (Config, get_device, seed_everything, save_metrics, load_metrics, results_dir,
+from ..core import (Config, mean_se, get_device, seed_everything, save_metrics, load_metrics, results_dir,
                          atomic_write_text, device_name)
 from ..data import celeba_files, load_celeba
 from ..nets import ResBlock, BlackBoxEncoder, Decoder, conv_adversary
@@ -206,10 +206,6 @@ def load_split(cfg: CelebAConfig, data=None, progress: bool = False) -> dict:
                 first_train=train[0].name, first_test=test[0].name)
 
 # %% ../../nbs/14_celeba.ipynb #48e6af26
-def _mean_se(v: torch.Tensor) -> dict:
-    v = v.double()
-    return dict(mean=v.mean().item(), se=(v.std() / math.sqrt(len(v))).item() if len(v) > 1 else float('nan'))
-
 @torch.no_grad()
 def evaluate(model: AVB, x: torch.Tensor, batch: int = 100) -> dict:
     "Test metrics of `model` on images `x` (N, 3, H, W): reconstruction MSE and NLL, adversary KL, ELBO estimate."
@@ -221,7 +217,7 @@ def evaluate(model: AVB, x: torch.Tensor, batch: int = 100) -> dict:
         Tp = model.adversary(xb, torch.randn_like(z))
         for k, v in zip(cols, ((xb - mu).pow(2).flatten(1).mean(1), -lp, T, lp - T, torch.sigmoid(T), torch.sigmoid(Tp))):
             cols[k].append(v.float().cpu())
-    r = {k: _mean_se(torch.cat(v)) for k, v in cols.items()}
+    r = {k: dict(zip(('mean', 'se'), mean_se(torch.cat(v)))) for k, v in cols.items()}
     return dict(recon_mse_per_pixel=r['mse'], recon_nll_nats=r['nll'], kl_adversary_nats=r['kl'],
                 elbo_estimate_nats=r['elbo'], D_q=r['D_q']['mean'], D_p=r['D_p']['mean'], n=len(x))
 

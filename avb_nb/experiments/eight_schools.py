@@ -13,7 +13,7 @@ import torch
 from torch import nn
 from torch.distributions import MultivariateNormal
 import matplotlib.pyplot as plt
-from ..core import Config, get_device, seed_everything, save_metrics, load_metrics, results_dir, atomic_write_text, atomic_save, load_checkpoint
+from ..core import Config, get_device, seed_everything, save_metrics, load_metrics, results_dir, atomic_write_text, atomic_save, load_checkpoint, mean_se
 from ..nets import NeuralSampler, init_small_
 from ..objectives import AVBVI, log_std_normal
 from ..gaussian_vi import GaussianVI, gaussian_optimum
@@ -154,10 +154,6 @@ def draw(model: nn.Module, n: int, seed: int = 0) -> torch.Tensor:
     eps = _normal(n, model.sampler.eps_dim, seed, next(model.sampler.parameters()))
     return model.sampler(eps).double().cpu()
 
-def _mean_se(v: torch.Tensor) -> tuple[float, float]:
-    v = v.double()
-    return v.mean().item(), (v.std() / math.sqrt(len(v))).item()
-
 def kl_cov_bound(sampler: NeuralSampler, exact: EightSchoolsExact, n: int, seed: int = 0, chunk: int = 2000) -> tuple[float, float, float]:
     """Change-of-variables estimate E[log N(eps) - log|det dg/deps| - log p(g(eps)|y)]: a lower bound on KL(q||p), exact if g is
     injective. Returns (mean, s.e., fold): `fold` is the fraction of draws where det dg/deps has its minority sign; > 0 means
@@ -172,13 +168,13 @@ def kl_cov_bound(sampler: NeuralSampler, exact: EightSchoolsExact, n: int, seed:
         with torch.no_grad(): z = sampler(e).double().cpu()
         vals.append(log_std_normal(e.double().cpu()) - logdet.cpu() - exact.log_prob(z)); signs.append(sign.cpu())
     s = torch.cat(signs)
-    return *_mean_se(torch.cat(vals)), min((s > 0).double().mean().item(), (s < 0).double().mean().item())
+    return *mean_se(torch.cat(vals)), min((s > 0).double().mean().item(), (s < 0).double().mean().item())
 
 @torch.no_grad()
 def kl_gaussian_exact(model: GaussianVI, exact: EightSchoolsExact, n: int, seed: int = 0) -> tuple[float, float]:
     "KL(q||p) = E_q[log q(z) - log p(z|y)] for Gaussian q: exact density, Monte Carlo over n draws. Returns (mean, s.e.)."
     z = draw(model, n, seed)
-    return _mean_se(model.q().log_prob(z.to(model.mu)).double().cpu() - exact.log_prob(z))
+    return mean_se(model.q().log_prob(z.to(model.mu)).double().cpu() - exact.log_prob(z))
 
 def p_tau_positive(z: torch.Tensor) -> tuple[float, float]:
     "Fraction of draws with tau > 0 (exactly 0.5 under the posterior), with its binomial s.e."
@@ -234,7 +230,7 @@ def posterior_summary(z: torch.Tensor, marg: dict) -> dict:
     z = z.double(); n = len(z)
     m, sd = z.mean(0), z.std(0)
     var_se = ((z - m) ** 2).std(0) / math.sqrt(n)
-    a, a_se = _mean_se(z[:, 1].abs())
+    a, a_se = mean_se(z[:, 1].abs())
     p, p_se = p_tau_positive(z)
     return dict(mean=m.tolist(), mean_se=(sd / math.sqrt(n)).tolist(), sd=sd.tolist(), sd_se=(var_se / (2 * sd)).tolist(),
                 abs_tau=a, abs_tau_se=a_se, mass_tau_pos=p, mass_tau_neg=1 - p, mass_se=p_se,
@@ -320,7 +316,7 @@ def elbo_estimate(model: GaussianVI, n: int, seed: int) -> tuple[float, float]:
     "E_q[log p(y, z) - log q(z)] over n draws from fixed noise (float64), with its s.e.: needs only log p(y, z)."
     z = draw(model, n, seed)
     q = MultivariateNormal(model.mu.double().cpu(), scale_tril=model.scale_tril().double().cpu())
-    return _mean_se(log_joint(z) - q.log_prob(z))
+    return mean_se(log_joint(z) - q.log_prob(z))
 
 def fit_gaussian(method: str, cfg: EightSchoolsConfig, seed: int, iterations: list[int], folder: Path, device,
                  progress: bool = False) -> tuple[dict, dict, int]:
@@ -347,14 +343,14 @@ def _eps(n: int, seed: int) -> torch.Tensor: return torch.randn(n, 10, generator
 def gaussian_kl(q: dict, exact: EightSchoolsExact, n: int = 100_000, seed: int = 0) -> tuple[float, float]:
     "KL(N(mu, L L^T) || p(z | y)) for q = dict(mu, scale_tril), Monte Carlo over n draws in float64, with its s.e."
     mu, L = (torch.as_tensor(q[k], dtype=torch.float64) for k in ('mu', 'scale_tril'))
-    return _mean_se(_gaussian_terms(mu, L, exact, _eps(n, seed)))
+    return mean_se(_gaussian_terms(mu, L, exact, _eps(n, seed)))
 
 def gaussian_gap(q: dict, opt: dict, exact: EightSchoolsExact, n: int = 100_000, seed: int = 0) -> tuple[float, float]:
     "KL(q || p) - KL(q* || p) for Gaussians q, q* = dict(mu, scale_tril) on common noise, q* mirrored into q's tau mode; with its s.e."
     mu, L, mo, Lo = (torch.as_tensor(t, dtype=torch.float64) for t in (q['mu'], q['scale_tril'], opt['mu'], opt['scale_tril']))
     if mu[1] * mo[1] < 0: mo, Lo = MIRROR * mo, MIRROR[:, None] * Lo * MIRROR
     eps = _eps(n, seed)
-    return _mean_se(_gaussian_terms(mu, L, exact, eps) - _gaussian_terms(mo, Lo, exact, eps))
+    return mean_se(_gaussian_terms(mu, L, exact, eps) - _gaussian_terms(mo, Lo, exact, eps))
 
 def optimum_reference(method: str, exact: EightSchoolsExact, n: int = 50_000, n_eval: int = 100_000, seed: int = 0) -> dict:
     "The optimum of `method` in GAUSSIANS by `gaussian_optimum` on n draws, its KL on n_eval fresh ones: dict(mu, scale_tril, kl, kl_se)."

@@ -12,7 +12,7 @@ import numpy as np
 import torch
 import matplotlib.pyplot as plt
 from tqdm.auto import tqdm
-from ..core import (Config, get_device, seed_everything, save_metrics, load_metrics, results_dir,
+from ..core import (Config, mean_se, get_device, seed_everything, save_metrics, load_metrics, results_dir,
                          atomic_write_text, atomic_save, load_checkpoint, device_name, git_commit)
 from ..data import load_mnist, load_binarized_mnist
 from torch import nn
@@ -242,10 +242,6 @@ def _ais_fn():
                           "update avb_nb") from None
     return ais_log_likelihood
 
-def _mean_se(v: torch.Tensor) -> tuple[float, float]:
-    v = v.double()
-    return v.mean().item(), (v.std() / math.sqrt(len(v))).item() if len(v) > 1 else float('nan')
-
 # %% ../../nbs/13_mnist.ipynb #ab4f7e5b
 def ais_values(model, x: torch.Tensor, cfg: MNISTConfig, cache: Path | None = None, seed: int = 0,
                progress: bool = True) -> dict:
@@ -280,11 +276,11 @@ def evaluate_model(model, xs: dict, cfg: MNISTConfig, cache_dir: Path | None = N
         a = ais_values(model, x[:cfg.ais_examples], cfg, None if cache_dir is None else Path(cache_dir)/f'ais_{tag}',
                        seed=cfg.seed * 1000 + 17 * s + 1, progress=progress)
         diff = a['values'] - e[:cfg.ais_examples].double()
-        r = dict(zip(('elbo', 'elbo_se'), _mean_se(e)), elbo_n=len(e))
-        r.update(zip(('ais', 'ais_se'), _mean_se(a['values'])))
+        r = dict(zip(('elbo', 'elbo_se'), mean_se(e)), elbo_n=len(e))
+        r.update(zip(('ais', 'ais_se'), mean_se(a['values'])))
         r.update(ais_n=len(a['values']), ais_chain_se=a['chain_se'].mean().item(), ais_accept=a['accept'],
                  ais_seconds=a['seconds'], elbo_on_ais_examples=e[:cfg.ais_examples].double().mean().item())
-        r.update(zip(('ais_minus_elbo', 'ais_minus_elbo_se'), _mean_se(diff)))
+        r.update(zip(('ais_minus_elbo', 'ais_minus_elbo_se'), mean_se(diff)))
         r['ais_values'] = [round(v, 3) for v in a['values'].tolist()]   # per example: paired comparisons between models
         out[tag] = r
     res = dict(out.pop('dynamic'))
@@ -528,7 +524,7 @@ def paired_ais(metrics: dict, a: str, b: str) -> tuple[float, float] | None:
     ra, rb = (metrics.get('results', {}).get(m, {}) for m in (a, b))
     va, vb = ra.get('ais_values'), rb.get('ais_values')
     if not va or not vb or len(va) != len(vb): return None
-    return _mean_se(torch.tensor(va, dtype=torch.float64) - torch.tensor(vb, dtype=torch.float64))
+    return mean_se(torch.tensor(va, dtype=torch.float64) - torch.tensor(vb, dtype=torch.float64))
 
 def elbo_vs_ais(metrics: dict) -> str:
     "One sentence per finished model: AIS minus ELBO with its standard error, flagging ELBO estimates above AIS."
@@ -585,11 +581,11 @@ def ais_study_table(study: dict) -> str:
     rows = ['| schedule | L | T | AIS | minus T = %d, L = %d (paired) | seconds |' % (ref['T'], ref['L']), '|---|---|---|---|---|---|']
     for r in sorted(sw, key=lambda r: (r['schedule'], r['L'], r['T'])):
         v = torch.tensor(r['values'], dtype=torch.float64)
-        rows.append(f"| {r['schedule']} | {r['L']} | {r['T']} | {_pm(*_mean_se(v))} | {_pm(*_mean_se(v - rv))} | {r['seconds']:.0f} |")
+        rows.append(f"| {r['schedule']} | {r['L']} | {r['T']} | {_pm(*mean_se(v))} | {_pm(*mean_se(v - rv))} | {r['seconds']:.0f} |")
     bd = study.get('bdmc', [])
     if bd:
         rows += ['', '| BDMC: T | L | lower (forward AIS) | upper (reverse AIS) | gap | seconds |', '|---|---|---|---|---|---|']
         for b in bd:
             lo, up = (torch.tensor(b[k], dtype=torch.float64) for k in ('lower', 'upper'))
-            rows.append(f"| {b['T']} | {b['L']} | {_pm(*_mean_se(lo))} | {_pm(*_mean_se(up))} | {_pm(*_mean_se(up - lo))} | {b['seconds']:.0f} |")
+            rows.append(f"| {b['T']} | {b['L']} | {_pm(*mean_se(lo))} | {_pm(*mean_se(up))} | {_pm(*mean_se(up - lo))} | {b['seconds']:.0f} |")
     return '\n'.join(rows)

@@ -13,7 +13,7 @@ import torch
 from torch import nn
 import torch.nn.functional as F
 import matplotlib.pyplot as plt
-from ..core import Config, get_device, seed_everything, save_metrics, load_metrics, results_dir, atomic_write_text
+from ..core import Config, get_device, seed_everything, save_metrics, load_metrics, results_dir, atomic_write_text, mean_se
 from ..data import synthetic_2x2
 from ..nets import Adversary, MLPDecoder, mlp_encoder, gaussian_mlp_encoder
 from ..objectives import VAE, AVB, log_std_normal
@@ -89,10 +89,6 @@ def make_model(kind: str, cfg: SyntheticConfig) -> nn.Module:
     raise ValueError(f"unknown model {kind!r}; choose one of {MODELS}")
 
 # %% ../../nbs/12_synthetic.ipynb #2e7fe052
-def _mean_se(v: torch.Tensor) -> tuple[float, float]:
-    v = v.double().flatten()
-    return v.mean().item(), (v.std() / math.sqrt(len(v))).item()
-
 @torch.no_grad()
 def evaluate(model, x: torch.Tensor, cfg: SyntheticConfig) -> dict:
     "Table 1's metrics for a trained `model` on the images `x` (4, 4), with standard errors."
@@ -110,7 +106,7 @@ def evaluate(model, x: torch.Tensor, cfg: SyntheticConfig) -> dict:
                log_likelihood_grid_error=(lp - lp_half).abs().max().item(),
                log_total_mass=torch.logsumexp(lp, 0).item())         # log sum_i p(x_i) <= 0
     for k, v in dict(reconstruction_error=rec, elbo=elbo).items():
-        out[k], out[k + '_se'] = _mean_se(v)
+        out[k], out[k + '_se'] = mean_se(v)
     out['elbo_kind'] = ('exact: analytic KL + Monte Carlo reconstruction' if isinstance(model, VAE)
                         else 'adversary estimate: E[log p(x|z) - T(x, z)]')
     out['kl_qz_pz'] = knn_kl_one_sample(z.double().cpu(), log_std_normal, k=cfg.knn_k)
