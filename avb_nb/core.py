@@ -157,10 +157,11 @@ def package_versions() -> dict[str, str]:
             'numpy': np.__version__, 'scipy': scipy.__version__, 'matplotlib': matplotlib.__version__}
 
 def device_name(device: str | torch.device) -> str:
-    "A readable device description, e.g. 'cuda (NVIDIA H100 80GB HBM3)' or 'cpu (2 threads)'."
+    "A readable device description, e.g. 'cuda (NVIDIA H100 80GB HBM3)' or 'cpu (1 thread, x86_64)'."
     d = torch.device(device)
     if d.type == 'cuda': return f"cuda ({torch.cuda.get_device_name(d)})"
-    return f"{d.type} ({torch.get_num_threads()} threads, {platform.machine()})"
+    n = torch.get_num_threads()
+    return f"{d.type} ({n} thread{'' if n == 1 else 's'}, {platform.machine()})"
 
 def provenance(experiment: str, preset: str, seed: int, device, wall_seconds: float, **extra) -> dict:
     "What produced a result: experiment, preset, seed, device, commit, time, package versions."

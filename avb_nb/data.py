@@ -176,7 +176,7 @@ def load_mnist(split: str = 'train', path: str | Path | None = None, download: b
 
 # %% ../nbs/02_data.ipynb #b388a5f8
 def binarize(x: torch.Tensor, generator: torch.Generator | None = None) -> torch.Tensor:
-    "A fresh binary sample: each entry ~ Bernoulli(x), with x in [0, 1]; same shape and dtype as `x`."
+    r"A fresh binary sample: each entry $\sim \mathrm{Bernoulli}(x)$, with $x \in [0, 1]$; same shape and dtype as `x`."
     return torch.bernoulli(x, generator=generator)
 
 # %% ../nbs/02_data.ipynb #0da2b78b

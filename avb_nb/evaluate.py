@@ -34,7 +34,7 @@ def _kth_dist(tree: cKDTree, x: np.ndarray, k: int) -> np.ndarray:
     return d[:, 0]
 
 def knn_kl(p_samples, q_samples, k: int = 1, dedup: bool = True) -> float:
-    "Two-sample kNN estimate of KL(P || Q) in nats (Wang, Kulkarni & Verdu 2009)."
+    r"Two-sample kNN estimate of $\mathrm{KL}(P \,\|\, Q)$ in nats (Wang, Kulkarni & Verdu 2009)."
     x, y = _points(p_samples, 'p_samples'), _points(q_samples, 'q_samples')
     if x.shape[1] != y.shape[1]: raise ValueError(f"P and Q samples differ in dimension: {x.shape[1]} vs {y.shape[1]}")
     if dedup: x, y = drop_duplicates(x), drop_duplicates(y)
@@ -62,7 +62,7 @@ def knn_entropy(samples, k: int = 3, whiten: bool = True, dedup: bool = True) ->
     return float(digamma(n) - digamma(k) + _log_unit_ball(d) + d * np.mean(np.log(rho)) + log_det)
 
 def knn_kl_one_sample(p_samples, log_q: Callable, k: int = 3, dedup: bool = True) -> float:
-    "KL(P || Q) = -H(P) - E_P[log Q], with kNN entropy of P and `log_q` (torch (n,d) float64 -> (n,)) known."
+    r"$\mathrm{KL}(P \,\|\, Q) = -H(P) - \mathbb E_P[\log Q]$, with the kNN entropy of $P$ and `log_q` (torch (n,d) float64 -> (n,)) known."
     x = _points(p_samples, 'p_samples')
     if dedup: x = drop_duplicates(x)
     lq = log_q(torch.from_numpy(x))
@@ -110,7 +110,7 @@ def _lme_se(a: torch.Tensor, dim=0) -> torch.Tensor:
 @torch.no_grad()
 def log_px_quadrature(log_lik: Callable, x: torch.Tensor, z_dim: int = 2, lim: float = 6., n_grid: int = 201,
                       prior=None, max_batch: int = 2**18) -> torch.Tensor:
-    "Exact (to grid error) log p(x) per example (B,) for a latent of dimension <= 2, by a grid on [-lim, lim]^z_dim."
+    r"Exact (to grid error) $\log p(x)$ per example (B,) for a latent of dimension $d \le 2$ (`z_dim`), by a grid on $[-\ell, \ell]^d$ ($\ell$ = `lim`)."
     if z_dim > 2: raise ValueError(f"quadrature is for z_dim <= 2 (grid size n_grid**z_dim); got {z_dim}: use AIS")
     prior = prior or _std_normal(z_dim, x)
     g = torch.linspace(-lim, lim, n_grid, device=x.device)
@@ -124,7 +124,7 @@ def log_px_quadrature(log_lik: Callable, x: torch.Tensor, z_dim: int = 2, lim: f
 
 @torch.no_grad()
 def log_px_importance(log_lik: Callable, x: torch.Tensor, proposal, n_samples: int = 1000, prior=None):
-    "Importance-sampled log p(x) per example (B,) with proposal r(z|x), and its delta-method standard error (B,)."
+    r"Importance-sampled $\log p(x)$ per example (B,) with proposal $r(z \mid x)$, and its delta-method standard error (B,)."
     B = x.shape[0]; z = _sample(proposal, n_samples, B)                   # (S, B, d)
     prior = prior or _std_normal(z.shape[-1], x)
     ll = _call_log_lik(log_lik, _rep(x, n_samples), z.reshape(-1, z.shape[-1])).view(n_samples, B)
@@ -133,7 +133,7 @@ def log_px_importance(log_lik: Callable, x: torch.Tensor, proposal, n_samples: i
 
 # %% ../nbs/07_evaluate.ipynb #ee88eb01
 def ais_schedule(n_steps: int, kind: str = 'sigmoid', delta: float = 4.) -> torch.Tensor:
-    "Inverse temperatures beta_0 = 0 < ... < beta_T = 1 (float64, length n_steps + 1)."
+    r"Inverse temperatures $0 = \beta_0 < \dots < \beta_T = 1$ (float64, length `n_steps + 1`)."
     if n_steps < 1: raise ValueError(f"n_steps must be >= 1, got {n_steps}")
     t = torch.linspace(0, 1, n_steps + 1, dtype=torch.float64)
     if kind == 'linear': return t
@@ -187,7 +187,7 @@ def _anneal(terms: Callable, z: torch.Tensor, betas, scale, step, n_leapfrog: in
 # %% ../nbs/07_evaluate.ipynb #c947f0e7
 @dataclass
 class AISResult:
-    "Per-example log p(x) estimates (B,), their per-example standard errors, the raw log weights (K, B), mean acceptance."
+    r"Per-example $\log p(x)$ estimates (B,), their per-example standard errors, the raw log weights (K, B), mean acceptance."
     log_px: torch.Tensor
     se: torch.Tensor
     log_w: torch.Tensor
@@ -245,8 +245,8 @@ def ais_log_likelihood(log_lik: Callable, x: torch.Tensor, init=None, n_steps: i
                        n_leapfrog: int = 10, step_size: float = 0.1, schedule: str = 'sigmoid', prior=None,
                        band=(0.6, 0.7), adapt_factor: float = 1.05, adapt: str = 'warmup', warmup_chains: int = 1,
                        progress: bool = True) -> AISResult:
-    """AIS estimate of log p(x) per example, from `init` (prior N(0,I) if None; a Gaussian r(z|x) or q(z|x)
-    with batch shape (B, z_dim)) to p(z) p(x|z); `n_chains` independent chains per example, combined by log-mean-exp.
+    r"""AIS estimate of $\log p(x)$ per example, from `init` (the prior $\mathcal N(0, I)$ if None; a Gaussian $r(z \mid x)$ or $q(z \mid x)$
+    with batch shape (B, z_dim)) to $p(z)\, p(x \mid z)$; `n_chains` independent chains per example, combined by log-mean-exp.
     Step sizes: a table from a warm-up pass, frozen for the estimating chains (`adapt='warmup'`), or adapted online."""
     if x.dim() < 2: raise ValueError(f"x must be a batch (B, ...), got shape {tuple(x.shape)}")
     if adapt not in ('warmup', 'online'): raise ValueError(f"adapt must be 'warmup' or 'online', got {adapt!r}")
@@ -292,8 +292,8 @@ def bdmc(log_lik: Callable, x: torch.Tensor, z_post: torch.Tensor, init=None, n_
 # %% ../nbs/07_evaluate.ipynb #e3d6f9df
 @torch.no_grad()
 def avb_elbo_estimate(x: torch.Tensor, sample_z: Callable, log_lik: Callable, adversary: Callable, n_samples: int = 1) -> dict:
-    """AVB's ELBO *estimate* (not a bound): mean of log p(x|z) - T(x, z), z = sample_z(x) ~ q(z|x).
-    `adversary(x, z)` is T, the estimate of log q(z|x) - log p(z). Returns per-example values and their means."""
+    r"""AVB's ELBO estimate (not a bound): the mean of $\log p(x \mid z) - T(x, z)$ over $z$ = `sample_z(x)` $\sim q(z \mid x)$.
+    `adversary(x, z)` is $T$, the estimate of $\log q(z \mid x) - \log p(z)$. Returns per-example values and their means."""
     xr = _rep(x, n_samples); z = sample_z(xr)
     rec = _call_log_lik(log_lik, xr, z).view(n_samples, -1).mean(0)
     kl = adversary(xr, z).reshape(n_samples, -1).mean(0)
@@ -303,7 +303,7 @@ def avb_elbo_estimate(x: torch.Tensor, sample_z: Callable, log_lik: Callable, ad
 # %% ../nbs/07_evaluate.ipynb #805307a8
 def ais_throughput(decoder_log_lik: Callable, z_dim: int, x: torch.Tensor, device='cpu', n_chains: int = 16,
                    n_steps: int = 50, n_leapfrog: int = 10) -> dict:
-    "Time AIS from N(0, I) on `x` with `decoder_log_lik(x, z)`; returns (examples x chains x steps x leapfrog)/s and details."
+    r"Time AIS from $\mathcal N(0, I)$ on `x` with `decoder_log_lik(x, z)`; returns (examples x chains x steps x leapfrog)/s and details."
     dev = torch.device(device); x = x.to(dev)
     prior = torch.distributions.Normal(torch.zeros(z_dim, device=dev), 1.)
     sync = (lambda: torch.cuda.synchronize(dev)) if dev.type == 'cuda' else (lambda: None)

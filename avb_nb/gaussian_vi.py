@@ -15,7 +15,7 @@ __all__ = ['GaussianVI', 'gaussian_optimum']
 
 # %% ../nbs/08_gaussian_vi.ipynb #03d0b795
 class GaussianVI(nn.Module):
-    "q(z) = N(mu, L L^T) fitted to `log_target(z) -> (batch,)`; `full_rank=False` gives mean-field."
+    r"$q(z) = \mathcal N(\mu, L L^\top)$ fitted to `log_target(z) -> (batch,)`; `full_rank=False` gives mean-field."
     def __init__(self, dim: int, log_target, full_rank: bool = True, init_scale: float = 1.0):
         super().__init__()
         self.dim, self.log_target, self.full_rank = dim, log_target, full_rank
@@ -25,7 +25,7 @@ class GaussianVI(nn.Module):
 
     @torch.no_grad()
     def init_random_(self, init_range: float = 2., generator: torch.Generator | None = None, init_scale: float = 1.) -> GaussianVI:
-        "A random start as Stan's ADVI makes one: mu_i ~ U(-init_range, init_range), L = init_scale * I. Returns self."
+        r"A random start as Stan's ADVI makes one: $\mu_i \sim U(-r, r)$ with $r$ = `init_range`, $L = sI$ with $s$ = `init_scale`. Returns self."
         self.mu.uniform_(-init_range, init_range, generator=generator)
         self.rho.fill_(math.log(math.expm1(init_scale)))
         if self.full_rank: self.off.zero_()
@@ -42,7 +42,7 @@ class GaussianVI(nn.Module):
     def adversary_parameters(self) -> list: return []
 
     def elbo(self, batch_size: int) -> torch.Tensor:
-        "Per-sample log p~(z) - log q(z) with the exact Gaussian entropy, shape `(batch_size,)`."
+        r"Per-sample $\log \tilde p(z) - \log q(z)$ with the exact Gaussian entropy, shape `(batch_size,)`."
         if not isinstance(batch_size, int) or batch_size < 1:
             raise ValueError(f"GaussianVI takes a batch size (positive int) as its data argument, got {batch_size!r}")
         q = self.q(); z = q.rsample((batch_size,))
@@ -59,7 +59,7 @@ class GaussianVI(nn.Module):
 # %% ../nbs/08_gaussian_vi.ipynb #b1d7e0a4
 def gaussian_optimum(log_target, dim: int, full_rank: bool = True, n: int = 50_000, starts: int = 10,
                      init_range: float = 2., seed: int = 0) -> tuple[torch.Tensor, torch.Tensor]:
-    "(mu, L) (float64) maximising the ELBO on one fixed sample of `n` noise draws by L-BFGS, the best of `starts` random starts."
+    r"$(\mu, L)$ (float64) maximising the ELBO on one fixed sample of `n` noise draws by L-BFGS, the best of `starts` random starts."
     g = torch.Generator().manual_seed(seed)
     eps = torch.randn(n, dim, generator=g, dtype=torch.float64)
     best = None

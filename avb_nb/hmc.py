@@ -28,8 +28,8 @@ def log_prob_and_grad(log_prob: Callable, z: torch.Tensor):
 
 # %% ../nbs/06_hmc.ipynb #e892c0ec
 def leapfrog(z, p, grad, log_prob: Callable, eps: torch.Tensor, n_steps: int):
-    """`n_steps` leapfrog steps of per-dimension size `eps` (broadcastable to z) for
-    H = -log_prob(z) + |p|^2/2, starting from `grad` = d log_prob/dz at z. Returns z, p, log_prob(z), grad."""
+    r"""`n_steps` leapfrog steps of per-dimension size `eps` (broadcastable to z) for the Hamiltonian
+    $H = -\log \pi(z) + \|p\|^2/2$ ($\log \pi$ = `log_prob`), starting from `grad` $= \nabla_z \log \pi(z)$. Returns z, p, log_prob(z), grad."""
     # torch.compile / CUDA graphs could capture this loop body (fixed shapes, no host syncs)
     p = p + 0.5 * eps * grad
     for i in range(n_steps):
@@ -190,7 +190,7 @@ def _log_normal(x, mean=0., var=1.):
     return -0.5 * (math.log(2 * math.pi) + torch.log(torch.as_tensor(var, dtype=x.dtype)) + (x - mean)**2 / var)
 
 def eight_schools_log_joint(z: torch.Tensor, y=None, sigma=None) -> torch.Tensor:
-    "log p(y, z) for z = (mu, tau, eta_1..J) of shape (..., J+2); tau unconstrained. Default data: `avb_nb.data.eight_schools()`."
+    r"$\log p(y, z)$ for $z = (\mu, \tau, \eta_1, \dots, \eta_J)$ of shape (..., J+2); $\tau$ unconstrained. Default data: `avb_nb.data.eight_schools()`."
     y, sigma = _es_data(y, sigma, z.dtype); y, sigma = y.to(z.device), sigma.to(z.device)
     if z.shape[-1] != len(y) + 2: raise ValueError(f"z must end in dimension {len(y) + 2} (mu, tau, eta_1..{len(y)}), got {tuple(z.shape)}")
     mu, tau, eta = z[..., 0], z[..., 1], z[..., 2:]
@@ -200,7 +200,7 @@ def eight_schools_log_joint(z: torch.Tensor, y=None, sigma=None) -> torch.Tensor
 
 # %% ../nbs/06_hmc.ipynb #b6601e6c
 class EightSchoolsExact:
-    "Exact Eight Schools posterior (tau unconstrained) by quadrature over tau: evidence, density, moments, i.i.d. draws."
+    r"Exact Eight Schools posterior ($\tau$ unconstrained) by quadrature over $\tau$: evidence, density, moments, i.i.d. draws."
     def __init__(self, y=None, sigma=None, tau_max: float = 8., n_grid: int = 16001):
         self.y, self.sigma = _es_data(y, sigma)
         self.tau = torch.linspace(-tau_max, tau_max, n_grid, dtype=torch.float64)
@@ -215,16 +215,16 @@ class EightSchoolsExact:
         return 1 + (1 / v).sum(-1), (self.y / v).sum(-1), v
 
     def log_lik_tau(self, tau) -> torch.Tensor:
-        "log p(y | tau), mu and eta integrated out."
+        r"$\log p(y \mid \tau)$, with $\mu$ and $\eta$ integrated out."
         P, b, v = self._P_b(tau)
         return -0.5 * (torch.log(2 * math.pi * v) + self.y**2 / v).sum(-1) - 0.5 * torch.log(P) + b**2 / (2 * P)
 
     def tau_density(self, tau) -> torch.Tensor:
-        "p(tau | y)."
+        r"$p(\tau \mid y)$."
         return (_log_normal(tau) + self.log_lik_tau(tau) - self.log_evidence).exp()
 
     def log_prob(self, z: torch.Tensor) -> torch.Tensor:
-        "Exact log p(z | y) for z (..., 10)."
+        r"Exact $\log p(z \mid y)$ for z (..., 10)."
         return eight_schools_log_joint(z.double(), self.y, self.sigma) - self.log_evidence
 
     def _cond_moments(self, tau):

@@ -13,7 +13,7 @@ import torch.nn.functional as F
 __all__ = ['mlp', 'init_small_', 'MLPTrunk', 'ConvTrunk', 'BlackBoxEncoder', 'mlp_encoder', 'conv_encoder', 'GaussianEncoder',
            'gaussian_mlp_encoder', 'gaussian_conv_encoder', 'BasisMLPs', 'ACEncoder', 'ac_mlp_encoder',
            'ac_conv_encoder', 'Decoder', 'MLPDecoder', 'ConvDecoder', 'conv_decoder28', 'conv_decoder64', 'ResBlock',
-           'ResNetDecoder', 'Adversary', 'mlp_adversary', 'conv_adversary', 'NeuralSampler', 'ZAdversary',
+           'ResNetDecoder', 'leaky_relu', 'Adversary', 'mlp_adversary', 'conv_adversary', 'NeuralSampler', 'ZAdversary',
            'StridedConvTrunk', 'SoftplusConvDecoder', 'glorot_init_']
 
 # %% ../nbs/03_nets.ipynb #fb38b9ec
@@ -27,7 +27,7 @@ def mlp(sizes, act=nn.ELU, out_act=None) -> nn.Sequential:
     return nn.Sequential(*layers)
 
 def init_small_(layer: nn.Linear, std: float = 1e-5) -> nn.Linear:
-    "Initialise an output layer near zero (weights ~ N(0, std^2), bias 0), as the adversary's outputs."
+    r"Initialise an output layer near zero (weights $\sim \mathcal N(0, \mathrm{std}^2)$, bias 0), as the adversary's outputs."
     nn.init.normal_(layer.weight, std=std); nn.init.zeros_(layer.bias)
     return layer
 
@@ -48,7 +48,7 @@ def _check_img(x: torch.Tensor, shape: tuple) -> torch.Tensor:
 
 # %% ../nbs/03_nets.ipynb #1d7a03f9
 class MLPTrunk(nn.Module):
-    "Hidden layers `h_l = act(W_l h_{l-1} + U_l eps)`; the first layer sees `[x, eps]`. Output: `(batch, hidden[-1])`."
+    r"Hidden layers $h_l = \mathrm{act}(W_l h_{l-1} + U_l \epsilon)$; the first layer sees `[x, eps]`. Output: `(batch, hidden[-1])`."
     def __init__(self, x_dim: int, hidden=(512, 512), eps_dim: int = 0, act=nn.ELU):
         super().__init__()
         self.x_dim, self.eps_dim, self.out_dim = x_dim, eps_dim, hidden[-1]
@@ -66,8 +66,8 @@ class MLPTrunk(nn.Module):
         return h
 
 class ConvTrunk(nn.Module):
-    """5x5 convolutions (default: the paper's MNIST encoder, 64-128-256-512 with strides 1,1,2,2) on
-    `(batch, C, H, W)` images; with `eps_dim > 0`, a linear map of eps is added to every feature map."""
+    r"""5x5 convolutions (default: the paper's MNIST encoder, 64-128-256-512 with strides 1,1,2,2) on
+    `(batch, C, H, W)` images; with `eps_dim > 0`, a linear map of the noise $\epsilon$ is added to every feature map."""
     def __init__(self, img_shape=(1, 28, 28), widths=(64, 128, 256, 512), strides=(1, 1, 2, 2),
                  eps_dim: int = 0, act=nn.ELU):
         super().__init__()
@@ -91,7 +91,7 @@ class ConvTrunk(nn.Module):
 
 # %% ../nbs/03_nets.ipynb #4f78a1bd
 class BlackBoxEncoder(nn.Module):
-    "Implicit q(z|x): `z = head(trunk(x, eps))` with the noise eps injected into the hidden layers (Fig. 2b)."
+    r"Implicit $q_\phi(z \mid x)$: `z = head(trunk(x, eps))` with the noise $\epsilon$ injected into the hidden layers (Fig. 2b)."
     def __init__(self, trunk: nn.Module, z_dim: int):
         super().__init__()
         if not getattr(trunk, 'eps_dim', 0): raise ValueError("a black-box encoder needs a trunk with eps_dim > 0")
@@ -108,12 +108,12 @@ def mlp_encoder(x_dim: int, z_dim: int, hidden=(512, 512), eps_dim: int = 64) ->
 
 def conv_encoder(z_dim: int, img_shape=(1, 28, 28), widths=(64, 128, 256, 512), strides=(1, 1, 2, 2),
                  eps_dim: int = 32) -> BlackBoxEncoder:
-    "Black-box conv encoder for MNIST (paper: 4 convs 5x5, 64-128-256-512, strides 1,1,2,2, 32-d eps)."
+    r"Black-box conv encoder for MNIST (paper: 4 convs 5x5, 64-128-256-512, strides 1,1,2,2, 32-d noise $\epsilon$)."
     return BlackBoxEncoder(ConvTrunk(img_shape, widths, strides, eps_dim), z_dim)
 
 # %% ../nbs/03_nets.ipynb #31ca94ae
 class GaussianEncoder(nn.Module):
-    "Diagonal Gaussian q(z|x) = N(mu(x), sigma(x)^2); `forward(x) -> (mu, log_sigma)`."
+    r"Diagonal Gaussian $q_\phi(z \mid x) = \mathcal N(\mu(x), \operatorname{diag}\sigma(x)^2)$; `forward(x) -> (mu, log_sigma)`."
     def __init__(self, trunk: nn.Module, z_dim: int):
         super().__init__()
         self.trunk, self.z_dim = trunk, z_dim
@@ -155,9 +155,9 @@ class BasisMLPs(nn.Module):
         return h
 
 class ACEncoder(nn.Module):
-    """Basis-vector encoder (7.10): `z = z0(x) + sum_i a_i(x) * v_i(eps_i)`, a_i = elu(dense - 5) + 1,
-    v_i an MLP (default 3x128 ELU) per basis, all bases in one `BasisMLPs`. `forward(x) -> (z, mean, std)` with (7.11)-(7.12)
-    estimated from the batch of v_i samples (detached; std = sqrt(var + 1e-4)); z, mean and std are float32."""
+    r"""Basis-vector encoder (7.10): $z = z_0(x) + \sum_i a_i(x)\, v_i(\epsilon_i)$ with $a_i = \mathrm{elu}(\mathrm{dense} - 5) + 1$
+    and $v_i$ an MLP (default 3x128 ELU) per basis, all bases in one `BasisMLPs`. `forward(x) -> (z, mean, std)` with (7.11)-(7.12)
+    estimated from the batch of $v_i$ samples (detached; $\mathrm{std} = \sqrt{\mathrm{var} + 10^{-4}}$); z, mean and std are float32."""
     def __init__(self, trunk: nn.Module, z_dim: int, n_bases: int = 16, eps_dim: int = 32,
                  basis_hidden=(128, 128, 128), var_eps: float = 1e-4):
         super().__init__()
@@ -217,7 +217,7 @@ class Decoder(nn.Module):
         return self.net(z).reshape(z.shape[0], *self.x_shape)
 
     def log_prob(self, x, z):
-        "log p(x|z) summed over pixels: `(batch,)`."
+        r"$\log p_\theta(x \mid z)$ summed over pixels: `(batch,)`."
         out = self(z)
         x = x.reshape(out.shape) if x.numel() == out.numel() else x
         if x.shape != out.shape: raise ValueError(f"expected x of shape {tuple(out.shape)}, got {tuple(x.shape)}")
@@ -282,10 +282,14 @@ class ResNetDecoder(Decoder):
         self.net = nn.Sequential(*layers)
 
 # %% ../nbs/03_nets.ipynb #fcaf9143
+def leaky_relu() -> nn.Module:
+    "The adversaries' activation: `nn.LeakyReLU(0.2)`, the authors' slope (the default `act` of `Adversary` and `ZAdversary`)."
+    return nn.LeakyReLU(0.2)
+
 class Adversary(nn.Module):
-    "T(x, z) = <theta(x), s(z)> + Tx(x) + Tz(z) + 0.5||z||^2 (the last term: -log N(z; 0, I) up to a constant)."
+    r"$T(x, z) = \langle \theta(x), s(z) \rangle + T_x(x) + T_z(z) + \frac{1}{2}\|z\|^2$ (the last term: $-\log \mathcal N(z; 0, I)$ up to a constant)."
     def __init__(self, x_net: nn.Module, z_dim: int, x_out: int, hidden=(512, 512), inner_dim: int = 512,
-                 act=lambda: nn.LeakyReLU(0.2), prior_term: bool = True, theta_act=None, small_s: bool = True):
+                 act=leaky_relu, prior_term: bool = True, theta_act=None, small_s: bool = True):
         super().__init__()
         self.x_net, self.z_dim, self.prior_term = x_net, z_dim, prior_term
         theta_out = [theta_act()] if theta_act else []          # the authors' MNIST adversary: ELU after theta
@@ -314,12 +318,12 @@ def mlp_adversary(x_dim: int, z_dim: int, hidden=(512, 512), inner_dim: int = 51
 def conv_adversary(z_dim: int, img_shape=(1, 28, 28), widths=(64, 128, 256), strides=(2, 2, 2),
                    hidden=(1024, 1024, 1024), inner_dim: int = 8192) -> Adversary:
     "MNIST adversary: conv features of x, then 3x FC1024 leaky-ReLU(0.2) branches, 8192-d inner product (paper preset)."
-    trunk = ConvTrunk(img_shape, widths, strides, act=lambda: nn.LeakyReLU(0.2))
+    trunk = ConvTrunk(img_shape, widths, strides, act=leaky_relu)
     return Adversary(trunk, z_dim, trunk.out_dim, hidden, inner_dim)
 
 # %% ../nbs/03_nets.ipynb #8ef15b95
 class NeuralSampler(nn.Module):
-    "Implicit q(z): z = net(eps), eps ~ N(0, I_eps_dim). `forward(eps)`; `sample(n)` draws the noise."
+    r"Implicit $q(z)$: $z = \mathrm{net}(\epsilon)$ with $\epsilon \sim \mathcal N(0, I)$ of dimension `eps_dim`. `forward(eps)`; `sample(n)` draws the noise."
     def __init__(self, eps_dim: int, z_dim: int, hidden=(128, 128)):
         super().__init__()
         self.eps_dim, self.z_dim = eps_dim, z_dim
@@ -331,8 +335,8 @@ class NeuralSampler(nn.Module):
 
 # %% ../nbs/03_nets.ipynb #2ecf207d
 class ZAdversary(nn.Module):
-    "T(z) = net(z) + 0.5||z||^2 (prior term optional); output layer initialised near zero."
-    def __init__(self, z_dim: int, hidden=(512, 512), act=lambda: nn.LeakyReLU(0.2), prior_term: bool = True):
+    r"$T(z) = \mathrm{net}(z) + \frac{1}{2}\|z\|^2$ (prior term optional); output layer initialised near zero."
+    def __init__(self, z_dim: int, hidden=(512, 512), act=leaky_relu, prior_term: bool = True):
         super().__init__()
         self.z_dim, self.prior_term = z_dim, prior_term
         self.net = nn.Sequential(mlp([z_dim, *hidden], act), act(), init_small_(nn.Linear(hidden[-1], 1)))
@@ -345,8 +349,8 @@ class ZAdversary(nn.Module):
 
 # %% ../nbs/03_nets.ipynb #rel0code
 class StridedConvTrunk(nn.Module):
-    """x -> 2x-1 -> 5x5 stride-2 convolutions (`act`; 28 -> 14 -> 7 -> 4), each followed, with `eps_dim > 0`,
-    by a dense map of eps added to its whole feature map -> flatten -> dense `fc` (`act`). Output `(batch, fc)`."""
+    r"""$x \mapsto 2x - 1$, then 5x5 stride-2 convolutions (`act`; 28 -> 14 -> 7 -> 4), each followed, with `eps_dim > 0`,
+    by a dense map of the noise $\epsilon$ added to its whole feature map; then flatten and a dense `fc` (`act`). Output `(batch, fc)`."""
     def __init__(self, img_shape=(1, 28, 28), widths=(64, 128, 256), fc: int = 800, eps_dim: int = 0, act=nn.ELU):
         super().__init__()
         self.img_shape, self.eps_dim, self.out_dim = tuple(img_shape), eps_dim, fc

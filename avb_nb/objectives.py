@@ -18,11 +18,11 @@ __all__ = ['LOG2PI', 'log_std_normal', 'log_normal', 'adversary_loss', 'kl_adver
 LOG2PI = math.log(2 * math.pi)
 
 def log_std_normal(z: torch.Tensor) -> torch.Tensor:
-    "log N(z; 0, I) summed over the last dimension."
+    r"$\log \mathcal N(z; 0, I)$ summed over the last dimension."
     return -0.5 * (z ** 2).sum(-1) - 0.5 * z.shape[-1] * LOG2PI
 
 def log_normal(z: torch.Tensor, mean: torch.Tensor, std: torch.Tensor) -> torch.Tensor:
-    "log N(z; mean, diag(std^2)) summed over the last dimension."
+    r"$\log \mathcal N(z; \mathrm{mean}, \operatorname{diag}(\mathrm{std}^2))$ summed over the last dimension."
     return (-0.5 * ((z - mean) / std) ** 2 - std.log()).sum(-1) - 0.5 * z.shape[-1] * LOG2PI
 
 # %% ../nbs/04_objectives.ipynb #440a449e
@@ -33,28 +33,28 @@ def adversary_loss(T_q: torch.Tensor, T_p: torch.Tensor) -> dict:
 
 # %% ../nbs/04_objectives.ipynb #24021c22
 def kl_adversary_loss(T_q: torch.Tensor, T_p: torch.Tensor) -> dict:
-    "Loss (6.10): E_p exp(T - 1) - E_q T. Its optimum is T* = 1 + log q/p and -loss then equals KL(q||p)."
+    r"Loss (6.10): $\mathbb E_p e^{T - 1} - \mathbb E_q T$. Its optimum is $T^* = 1 + \log q/p$, where $-$loss equals $\mathrm{KL}(q \,\|\, p)$."
     loss = torch.exp(T_p.clamp(max=80.) - 1).mean() - T_q.mean()
     return dict(adversary=loss, kl_lower_bound=-loss.detach())
 
 # %% ../nbs/04_objectives.ipynb #bdb23dff
 def primal_loss(kl: torch.Tensor, log_px_z: torch.Tensor) -> dict:
-    "Negative of (3.9) from per-example KL terms (T, or the AC/VAE analogue) and log p(x|z). Keys: primal, recon, kl, elbo."
+    r"Negative of (3.9) from per-example KL terms ($T$, or the AC/VAE analogue) and $\log p_\theta(x \mid z)$. Keys: primal, recon, kl, elbo."
     primal = (kl - log_px_z).mean()
     return dict(primal=primal, recon=-log_px_z.mean().detach(), kl=kl.mean().detach(), elbo=-primal.detach())
 
 # %% ../nbs/04_objectives.ipynb #596d055f
 def gaussian_kl(mu: torch.Tensor, log_sigma: torch.Tensor) -> torch.Tensor:
-    "KL(N(mu, sigma^2) || N(0, I)) per example (summed over the last dimension)."
+    r"$\mathrm{KL}(\mathcal N(\mu, \sigma^2) \,\|\, \mathcal N(0, I))$ per example (summed over the last dimension)."
     return 0.5 * (mu ** 2 + torch.exp(2 * log_sigma) - 1 - 2 * log_sigma).sum(-1)
 
 # %% ../nbs/04_objectives.ipynb #fc32d389
 def ac_normalise(z: torch.Tensor, mean: torch.Tensor, std: torch.Tensor) -> torch.Tensor:
-    "z~ = (z - mu(x)) / sigma(x) (4.3)."
+    r"$\tilde z = (z - \mu(x)) / \sigma(x)$ (4.3)."
     return (z - mean) / std
 
 def ac_kl(T_tilde: torch.Tensor, z: torch.Tensor, mean: torch.Tensor, std: torch.Tensor) -> torch.Tensor:
-    "Per-example KL(q(z|x) || N(0, I)) estimate: T(x, z~) + log r(z|x) - log p(z), r = N(mean, std^2)."
+    r"Per-example estimate of $\mathrm{KL}(q(z \mid x) \,\|\, \mathcal N(0, I))$: $T(x, \tilde z) + \log r_\alpha(z \mid x) - \log p(z)$ with $r_\alpha = \mathcal N(\mathrm{mean}, \mathrm{std}^2)$."
     return T_tilde + log_normal(z, mean, std) - log_std_normal(z)
 
 # %% ../nbs/04_objectives.ipynb #b35259c3
@@ -75,17 +75,17 @@ class _Model(nn.Module):
     def _device(self): return next(self.decoder.parameters()).device
 
     def encode(self, x) -> torch.Tensor:
-        "One z ~ q(z|x) per example."
+        r"One $z \sim q_\phi(z \mid x)$ per example."
         return self.encoder(x)
 
     @torch.no_grad()
     def sample(self, n: int) -> torch.Tensor:
-        "E[x|z] for n draws z ~ p(z) = N(0, I)."
+        r"$\mathbb E[x \mid z]$ for `n` draws $z \sim p(z) = \mathcal N(0, I)$."
         return self.decoder.mean(torch.randn(n, self.z_dim, device=self._device()))
 
     @torch.no_grad()
     def reconstruct(self, x) -> torch.Tensor:
-        "E[x|z] for one z ~ q(z|x) per example."
+        r"$\mathbb E[x \mid z]$ for one $z \sim q_\phi(z \mid x)$ per example."
         return self.decoder.mean(self.encode(x))
 
     def _prior_like(self, z): return torch.randn_like(z)
@@ -114,7 +114,7 @@ class VAE(_Model):
 
 # %% ../nbs/04_objectives.ipynb #1cda507c
 class AVB(_Model):
-    "Adversarial Variational Bayes: black-box encoder z = g(x, eps), adversary T(x, z) with loss (3.3), primal (3.9)."
+    r"Adversarial Variational Bayes: black-box encoder $z = g_\phi(x, \epsilon)$, adversary $T(x, z)$ with loss (3.3), primal (3.9)."
     def __init__(self, encoder, decoder, adversary, divergence: str = 'js'):
         super().__init__(encoder, decoder, adversary)
         if divergence not in ('js', 'kl'): raise ValueError(f"divergence must be 'js' (3.3) or 'kl' (6.10), got {divergence!r}")
@@ -140,13 +140,13 @@ class AVB(_Model):
 
     @torch.no_grad()
     def elbo(self, x, n_samples: int = 1) -> torch.Tensor:
-        "Per-example ELBO *estimate* log p(x|z) - T(x, z): exact only if T is the optimal adversary."
+        r"Per-example ELBO estimate $\log p_\theta(x \mid z) - T(x, z)$ (not a bound): exact only if $T$ is the optimal adversary."
         return torch.stack([self.decoder.log_prob(x, z) - self._log_ratio(x, z)
                             for z in (self.encode(x) for _ in range(n_samples))]).mean(0)
 
 # %% ../nbs/04_objectives.ipynb #241fd26f
 class AVBAC(AVB):
-    "AVB with Adaptive Contrast: adversary T(x, z~) on z~ = (z - mu)/sigma vs N(0, I); KL = T + log r(z|x) - log p(z)."
+    r"AVB with Adaptive Contrast: adversary $T(x, \tilde z)$ on $\tilde z = (z - \mu)/\sigma$ vs $\mathcal N(0, I)$; $\mathrm{KL} = T + \log r_\alpha(z \mid x) - \log p(z)$."
     def __init__(self, encoder: ACEncoder, decoder, adversary, divergence: str = 'js'):
         super().__init__(encoder, decoder, adversary, divergence)
 
@@ -164,7 +164,7 @@ class AVBAC(AVB):
 
     @torch.no_grad()
     def elbo(self, x, n_samples: int = 1) -> torch.Tensor:
-        "Per-example ELBO *estimate* log p(x|z) - [T(x, z~) + log r(z|x) - log p(z)]: exact only for the optimal T."
+        r"Per-example ELBO estimate $\log p_\theta(x \mid z) - [T(x, \tilde z) + \log r_\alpha(z \mid x) - \log p(z)]$ (not a bound): exact only for the optimal $T$."
         out = []
         for _ in range(n_samples):
             z, mean, std = self.encoder(x)
@@ -192,16 +192,16 @@ class AAE(_Model):
 
     @torch.no_grad()
     def elbo(self, x, n_samples: int = 1) -> torch.Tensor:
-        "Per-example AAE objective log p(x|z) - T(z) (T(z) estimates the aggregate KL; not a bound on log p(x))."
+        r"Per-example AAE objective $\log p_\theta(x \mid z) - T(z)$ ($T(z)$ estimates the aggregate KL; not a bound on $\log p(x)$)."
         return torch.stack([self.decoder.log_prob(x, z) - self.adversary(z)
                             for z in (self.encode(x) for _ in range(n_samples))]).mean(0)
 
 # %% ../nbs/04_objectives.ipynb #aba25c14
 class AVBVI(nn.Module):
-    """Black-box VI: implicit q(z) from `sampler` (eps -> z, with attribute `eps_dim`), target `log_target(z) -> (batch,)`
-    unnormalised log density. The adversary T sees u = (z - m) / s against N(0, I), i.e. z against the contrast
-    r = N(m, diag(s^2)): `contrast=(m, s)` (default N(0, I)), or the batch moments with `adaptive_contrast`.
-    The KL estimate is T(u) + log r(z) - log N(z; 0, I). `losses(batch_size)` follows the model protocol."""
+    r"""Black-box VI: implicit $q(z)$ from `sampler` ($\epsilon \mapsto z$, with attribute `eps_dim`), target `log_target(z) -> (batch,)`
+    unnormalised log density. The adversary $T$ sees $u = (z - m) / s$ against $\mathcal N(0, I)$, i.e. $z$ against the contrast
+    $r = \mathcal N(m, \operatorname{diag}(s^2))$: `contrast=(m, s)` (default $\mathcal N(0, I)$), or the batch moments with `adaptive_contrast`.
+    The KL estimate is $T(u) + \log r(z) - \log \mathcal N(z; 0, I)$. `losses(batch_size)` follows the model protocol."""
     def __init__(self, sampler: nn.Module, adversary_z: nn.Module, log_target, adaptive_contrast: bool = False,
                  var_eps: float = 1e-4, contrast=None):
         super().__init__()
@@ -221,7 +221,7 @@ class AVBVI(nn.Module):
         if not isinstance(n, int) or n < 2: raise ValueError(f"AVBVI takes a batch size (int >= 2) as its data argument, got {n!r}")
 
     def sample(self, n: int) -> torch.Tensor:
-        "n draws z ~ q(z) (with gradients)."
+        r"`n` draws $z \sim q(z)$ (with gradients)."
         p = next(self.sampler.parameters())
         return self.sampler(torch.randn(n, self.sampler.eps_dim, device=p.device, dtype=p.dtype))
 
@@ -259,7 +259,7 @@ class AVBVI(nn.Module):
 
     @torch.no_grad()
     def elbo(self, batch_size: int) -> torch.Tensor:
-        "Per-sample estimates of log p~(z) - log q(z) (adversary estimate of log q), shape `(batch_size,)`."
+        r"Per-sample estimates of $\log \tilde p(z) - \log q(z)$ (the adversary estimates $\log q$), shape `(batch_size,)`."
         self._check_n(batch_size)
         z = self.sample(batch_size)
         zt, kl = self._contrast(z)

@@ -3,25 +3,37 @@
 
 Each notebook becomes markdown (code, outputs, figures), then one HTML page through pandoc's
 markdown reader (the one Quarto uses, so tables, lists and math parse as on the Quarto site) and
-`pandoc --mathml` (equations as native MathML: no CDN, no JavaScript). The navigation sidebar
-follows `nbs/sidebar.yml`, the same file Quarto uses; notebooks listed there but not written yet
-are left out of the sidebar, and links to them are turned into plain text. Usage (normally via
-`bash tools/build_docs.sh`): python tools/build_site.py [--proc _proc] [--out _site]
+`pandoc --mathml` (equations as native MathML: no CDN). The navigation sidebar follows
+`nbs/sidebar.yml`, the same file Quarto uses; notebooks listed there but not written yet are left
+out of the sidebar, and links to them are turned into plain text. What Quarto's `_quarto.yml` asks
+for is done here without a CDN: search (over `search-index.js`, written here), previous/next links
+in sidebar order, heading anchors, a copy button on code cells (`tools/site/site.js`) and dark mode
+(`tools/site/site.css`). Tables and display equations are wrapped so that they scroll in their own
+box; a heading that repeats its parent's or an earlier sibling's text is left out of the page's
+contents list. Usage (normally via `bash tools/build_docs.sh`):
+python tools/build_site.py [--proc _proc] [--out _site]
 """
 from __future__ import annotations
 import argparse, base64, html, json, re, shutil, subprocess, sys
+from html.parser import HTMLParser
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 TOOLS = ROOT/'tools'
 ANSI = re.compile(r'\x1b\[[0-9;]*[A-Za-z]')
 COLAB_BADGE = 'https://colab.research.google.com/assets/colab-badge.svg'
+INLINE_WIDE = 30   # TeX characters beyond which an inline equation may be wider than a phone's column
 DIRECTIVE = re.compile(r'^\s*#\s*\|\s*([\w-]+)\s*:?\s*(.*)$')
 
 
 def load_yaml(path: Path):
     import yaml
     return yaml.safe_load(path.read_text())
+
+
+def yaml_dump(d: dict) -> str:
+    import yaml
+    return yaml.safe_dump(d, allow_unicode=True, width=10**6)
 
 
 def page_name(nb: str) -> str:
@@ -48,6 +60,52 @@ def fence(text: str, info: str = '') -> str:
 
 
 def src(x) -> str: return ''.join(x) if isinstance(x, list) else (x or '')
+
+
+def md_plain(s: str) -> str:
+    "Inline markdown as plain text (for <title>, the sidebar and the search index): `a` -> a, [t](u) -> t, \\| -> |."
+    s = re.sub(r'!?\[([^\]]*)\]\([^)]*\)', r'\1', s or '')
+    s = re.sub(r'`+([^`]*)`+', r'\1', s)
+    s = re.sub(r'(\*\*|__)(.+?)\1', r'\2', s)
+    s = re.sub(r'(?<![\w*])\*(?!\s)(.+?)(?<!\s)\*(?![\w*])', r'\1', s)
+    return re.sub(r'\\([\\`*_{}\[\]()#+\-.!|<>~$])', r'\1', s).strip()
+
+
+def heading_key(text: str) -> str:
+    "What a reader sees of a markdown heading, normalised: `[`fit`](train.html#fit) {#x}` -> 'fit'."
+    text = re.sub(r'\s*\{[^{}]*\}\s*$', '', text.strip()).rstrip('#').strip()
+    return re.sub(r'\s+', ' ', md_plain(text)).lower()
+
+
+HEADING = re.compile(r'^(#{1,6})\s+(.*?)\s*$')
+FENCE = re.compile(r'^\s*(`{3,}|~{3,})')
+
+
+def unlist_repeated_headings(md: str, max_level: int = 3) -> str:
+    """Mark a heading `.unlisted` (kept on the page, left out of the contents list) where its text
+    repeats its parent's or an earlier sibling's: a section `## fit` whose API card is `### fit`."""
+    out, fence, stack, seen = [], None, [], {}
+    for line in md.split('\n'):
+        m = FENCE.match(line)
+        if m:
+            if fence is None: fence = m.group(1)
+            elif m.group(1)[0] == fence[0] and len(m.group(1)) >= len(fence) and not line.strip()[len(m.group(1)):].strip(): fence = None
+            out.append(line); continue
+        h = None if fence else HEADING.match(line)
+        if not h or len(h.group(1)) > max_level: out.append(line); continue
+        level, text = len(h.group(1)), h.group(2)
+        key = heading_key(text)
+        while stack and stack[-1][0] >= level: stack.pop()
+        parent = tuple(k for _, k in stack)
+        siblings = seen.setdefault(parent, set())
+        if key and (key in parent or key in siblings):
+            a = re.search(r'\{([^{}]*)\}\s*$', text)
+            text = text[:a.start()] + '{' + a.group(1).strip() + ' .unlisted}' if a else text + ' {.unlisted}'
+            line = f"{h.group(1)} {text}"
+        siblings.add(key)
+        stack.append((level, key))
+        out.append(line)
+    return '\n'.join(out)
 
 
 class Page:
@@ -106,7 +164,9 @@ class Page:
                     else: code.append(line)
                 if opts.get('include') == 'false' or 'hide' in opts: continue
                 code = '\n'.join(code).strip('\n')
-                if code and opts.get('echo') != 'false': parts.append(fence(code, 'python'))
+                # the Colab install cell is the one line readers copy: it wraps instead of scrolling
+                info = '{.python .install}' if 'google.colab' in code else 'python'
+                if code and opts.get('echo') != 'false': parts.append(fence(code, info))
                 if opts.get('output') != 'false':
                     parts += [self._output(o, opts.get('output') == 'asis') for o in c.get('outputs', [])]
             elif c['cell_type'] == 'raw':
@@ -154,10 +214,14 @@ def fix_method_anchors(out: Path, built: list[str]):
 
 def nav_html(entries, pages_by_nb: dict[str, Page], current: str, extra: list[Page]) -> str:
     out = ['<nav id="sidebar" aria-label="Site navigation">',
-           '<a class="site-title" href="index.html">avb_nb</a>', '<ul>']
+           '<div class="sidebar-head"><a class="site-title" href="index.html">avb_nb</a>',
+           '<button id="nav-toggle" type="button" aria-controls="nav-list" aria-expanded="false">Pages</button></div>',
+           '<div id="search" role="search"><input id="search-input" type="search" placeholder="Search (press /)" '
+           'aria-label="Search the documentation" autocomplete="off" spellcheck="false">',
+           '<ul id="search-results" hidden></ul></div>', '<ul id="nav-list">']
     def li(p: Page):
         cur = ' aria-current="page" class="active"' if p.file == current else ''
-        return f'<li><a href="{p.file}"{cur}>{html.escape(p.title)}</a></li>'
+        return f'<li><a href="{p.file}"{cur}>{html.escape(md_plain(p.title))}</a></li>'
     for section, nbs in entries:
         present = [pages_by_nb[n] for n in nbs if n in pages_by_nb]
         if section is None: out += [li(p) for p in present]
@@ -168,6 +232,103 @@ def nav_html(entries, pages_by_nb: dict[str, Page], current: str, extra: list[Pa
         out.append('<li class="section"><span>More</span><ul>'); out += [li(p) for p in extra]; out.append('</ul></li>')
     out += ['</ul>', '</nav>']
     return '\n'.join(out)
+
+
+def page_order(entries, pages_by_nb: dict[str, Page], extra: list[Page]) -> list[Page]:
+    "The built pages in sidebar order (then pages the sidebar does not list): previous/next follow it."
+    return [pages_by_nb[n] for _, nbs in entries for n in nbs if n in pages_by_nb] + extra
+
+
+def prev_next_html(order: list[Page], current: Page) -> str:
+    i = order.index(current)
+    links = []
+    if i > 0:
+        p = order[i - 1]
+        links.append(f'<a class="prev" rel="prev" href="{p.file}"><span>← Previous</span>{html.escape(md_plain(p.title))}</a>')
+    if i + 1 < len(order):
+        p = order[i + 1]
+        links.append(f'<a class="next" rel="next" href="{p.file}"><span>Next →</span>{html.escape(md_plain(p.title))}</a>')
+    return '<nav class="page-nav" aria-label="Previous and next page">\n' + '\n'.join(links) + '\n</nav>\n' if links else ''
+
+
+def wrap_top_level(text: str, tag: str, before: str, after: str) -> str:
+    "Wrap every outermost <tag>...</tag> of `text` in `before`...`after`."
+    out, depth, pos, start = [], 0, 0, None
+    for m in re.finditer(rf'<(/?){tag}\b[^>]*>', text):
+        if not m.group(1):
+            if depth == 0: out.append(text[pos:m.start()]); start = m.start()
+            depth += 1
+        elif depth:
+            depth -= 1
+            if depth == 0: out.append(before + text[start:m.end()] + after); pos = m.end()
+    out.append(text[pos:])
+    return ''.join(out)
+
+
+def finish_html(text: str) -> str:
+    """The page's body as readers need it: tables and display equations scroll inside their own box
+    (never past the column, never under the contents list); every section heading has a link to itself."""
+    head, sep, body = text.partition('<main id="content">')
+    if not sep: head, body = '', text
+    body = wrap_top_level(body, 'table', '<div class="table-wrap">', '</div>')
+    body = re.sub(r'<math display="block".*?</math>', lambda m: f'<span class="math-display">{m.group(0)}</span>', body, flags=re.S)
+    # a long inline equation cannot break across lines: on a phone it scrolls in its own box
+    def inline(m):
+        tex = re.search(r'<annotation encoding="application/x-tex">(.*?)</annotation>', m.group(0), re.S)
+        return f'<span class="math-wide">{m.group(0)}</span>' if tex and len(tex.group(1)) > INLINE_WIDE else m.group(0)
+    body = re.sub(r'<math display="inline".*?</math>', inline, body, flags=re.S)
+    def anchor(m):
+        hid = m.group(3)
+        return (f'<h{m.group(1)}{m.group(2)}>{m.group(4)}<a class="anchor" href="#{hid}" '
+                f'aria-label="Link to this section" title="Link to this section">#</a></h{m.group(1)}>')
+    body = re.sub(r'<h([2-4])((?:\s[^>]*)?\sid="([^"]+)"[^>]*)>(.*?)</h\1>', anchor, body, flags=re.S)
+    return head + sep + body
+
+
+class _Text(HTMLParser):
+    "Sections of a built page for the search index: (heading id, heading text, text)."
+    SKIP = {'script', 'style', 'annotation', 'button', 'nav', 'footer'}    # equations: their MathML text
+
+    def __init__(self):
+        super().__init__(convert_charrefs=True)
+        self.sections, self._in, self._skip, self._head = [['', '', []]], 0, 0, None
+
+    BLOCK = {'p', 'div', 'li', 'td', 'th', 'tr', 'br', 'pre', 'table', 'ul', 'ol', 'dt', 'dd', 'blockquote', 'hr', 'math'}
+
+    def handle_starttag(self, tag, attrs):
+        a = dict(attrs)
+        if tag == 'main' and a.get('id') == 'content': self._in = 1; return
+        if not self._in: return
+        if tag in self.BLOCK: self.handle_data(' ')
+        if tag in self.SKIP: self._skip += 1
+        if tag in ('h1', 'h2', 'h3', 'h4') and a.get('id') and not self._skip:
+            self.sections.append([a['id'], '', []]); self._head = tag
+        if tag == 'a' and 'anchor' in (a.get('class') or '').split(): self._skip += 1; self._anchor = True
+
+    def handle_endtag(self, tag):
+        if not self._in: return
+        if tag == 'main': self._in = 0
+        if tag in self.BLOCK: self.handle_data(' ')
+        if tag in self.SKIP and self._skip: self._skip -= 1
+        if tag == 'a' and getattr(self, '_anchor', False): self._skip -= 1; self._anchor = False
+        if tag == self._head: self._head = None
+
+    def handle_data(self, data):
+        if not self._in or self._skip: return
+        if self._head: self.sections[-1][1] += data
+        else: self.sections[-1][2].append(data)
+
+
+def search_entries(page_html: str, file: str, title: str, max_chars: int = 4000) -> list[dict]:
+    "One entry per section of a page: p(age), t(itle), a(nchor), h(eading), x (text, whitespace collapsed)."
+    t = _Text(); t.feed(page_html)
+    out = []
+    for hid, head, parts in t.sections:
+        x = re.sub(r'\s+', ' ', ''.join(parts)).strip()
+        head = re.sub(r'\s+', ' ', head).strip()
+        if not (x or head): continue
+        out.append(dict(p=file, t=md_plain(title), a=hid, h=head or md_plain(title), x=x[:max_chars]))
+    return out
 
 
 def main(argv=None):
@@ -194,10 +355,11 @@ def main(argv=None):
         site_url = (load_yaml(nbs/'nbdev.yml').get('website', {}).get('site-url') or '').rstrip('/')
 
     for f in ['styles.css']: shutil.copy(nbs/f, out/f)
-    for f in ['site.css', 'site.js', 'colab-badge.svg']: shutil.copy(TOOLS/'site'/f, out/f)
+    for f in ['site.css', 'site.js', 'probe.js', 'colab-badge.svg']: shutil.copy(TOOLS/'site'/f, out/f)
+    order = page_order(entries, by_nb, extra)
     built = []
     for p in pages:
-        md = rewrite_links(p.markdown(), known, missing, site_url)
+        md = unlist_repeated_headings(rewrite_links(p.markdown(), known, missing, site_url))
         md = md.replace(COLAB_BADGE, 'colab-badge.svg')        # the badge image, served locally
         # images referenced from markdown cells by relative path: copy them next to the page
         for ref in re.findall(r'!\[[^\]]*\]\(([^)\s]+)\)', md):
@@ -206,17 +368,25 @@ def main(argv=None):
             if s.is_file(): (out/ref).parent.mkdir(parents=True, exist_ok=True); shutil.copy(s, out/ref)
         mdfile = out/'_md'/(Path(p.file).stem + '.md'); mdfile.parent.mkdir(exist_ok=True); mdfile.write_text(md)
         navfile = out/'_md'/(Path(p.file).stem + '.nav.html'); navfile.write_text(nav_html(entries, by_nb, p.file, extra))
+        pnfile = out/'_md'/(Path(p.file).stem + '.prevnext.html'); pnfile.write_text(prev_next_html(order, p))
+        # title and subtitle (the notebook's `> ...` line) through a metadata file, whose values pandoc
+        # reads as markdown: `code` and \| in a description render as on the Quarto site
+        meta = {'title': p.title, 'pagetitle': md_plain(p.title)}
+        if p.meta.get('description'): meta['subtitle'] = str(p.meta['description'])
+        metafile = out/'_md'/(Path(p.file).stem + '.meta.yml'); metafile.write_text(yaml_dump(meta))
         cmd = ['pandoc', str(mdfile), '-f', 'markdown-yaml_metadata_block', '-t', 'html5', '-s', '--mathml', '--toc', '--toc-depth=3',
                '--template', str(TOOLS/'site'/'template.html'), '--highlight-style', 'pygments',
-               '--include-before-body', str(navfile), '-M', f"title={p.title}", '-M', f"pagetitle={p.title}",
-               '-o', str(out/p.file)]
-        if p.meta.get('description'): cmd += ['-M', f"subtitle={p.meta['description']}"]
+               '--include-before-body', str(navfile), '--include-after-body', str(pnfile),
+               '--metadata-file', str(metafile), '-o', str(out/p.file)]
         r = subprocess.run(cmd, capture_output=True, text=True)
         if r.returncode: sys.exit(f"error: pandoc failed on {p.nb_path.name}:\n{r.stderr}")
         if r.stderr.strip(): print(f"  pandoc ({p.nb_path.name}): {r.stderr.strip()}", file=sys.stderr)
+        (out/p.file).write_text(finish_html((out/p.file).read_text()))
         built.append(p.file)
     shutil.rmtree(out/'_md')
     fix_method_anchors(out, built)
+    index = [e for p in order for e in search_entries((out/p.file).read_text(), p.file, p.title)]
+    (out/'search-index.js').write_text('window.AVB_SEARCH = ' + json.dumps(index, ensure_ascii=False, separators=(',', ':')) + ';\n')
     (out/'pages.json').write_text(json.dumps({'pages': built, 'not_written_yet': sorted(missing)}, indent=1) + '\n')
     print(f"built {len(built)} pages in {out}: {', '.join(built)}")
     if missing: print(f"not written yet (left out of the sidebar): {', '.join(sorted(missing))}")
