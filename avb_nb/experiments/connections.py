@@ -185,6 +185,7 @@ def make_model(kind: str, cfg: ConnectionsConfig) -> nn.Module:
     raise ValueError(f"unknown model {kind!r}; choose one of {('avb', *ARMS, 'aae', 'bigan')}")
 
 def train_config(cfg: ConnectionsConfig, seed: int, device) -> TrainConfig:
+    "`fit` settings of every synthetic-set model of the study (seed `seed`), simultaneous updates."
     return TrainConfig(steps=cfg.steps, batch_size=cfg.batch_size, lr_primal=cfg.lr_primal, lr_adversary=cfg.lr_adversary,
                        betas=(0.5, 0.999), log_every=cfg.log_every, checkpoint_every=max(cfg.steps, 1), seed=seed,
                        device=str(device))
@@ -277,6 +278,7 @@ def mnist_mode(cfg: ConnectionsConfig, device) -> str:
     return 'full' if torch.device(device).type == 'cuda' else 'off'
 
 def mnist_config(cfg: ConnectionsConfig) -> M.MNISTConfig:
+    "The MNIST experiment's settings for the study's 8-d AVB and its comparison nets."
     return M.MNISTConfig(models=('avb_8',), enc_widths=cfg.enc_widths, eps_dim=cfg.mnist_eps_dim, dec_widths=cfg.dec_widths,
                          adv_widths=cfg.adv_widths, adv_hidden=cfg.adv_hidden, adv_inner=cfg.adv_inner, seed=cfg.seed)
 

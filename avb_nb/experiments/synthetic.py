@@ -116,6 +116,7 @@ def evaluate(model, x: torch.Tensor, cfg: SyntheticConfig) -> dict:
 
 # %% ../../nbs/12_synthetic.ipynb #706eeaec
 def train_config(kind: str, cfg: SyntheticConfig, device) -> TrainConfig:
+    "`fit` settings of the VAE (simultaneous, its own rate) or AVB (`cfg.scheme`, `cfg.k` adversary steps, clipping)."
     vae = kind == 'vae'
     return TrainConfig(steps=cfg.steps_vae if vae else cfg.steps_avb, batch_size=cfg.batch_size,
                        lr_primal=cfg.lr_vae if vae else cfg.lr_primal, lr_adversary=cfg.lr_adversary,
@@ -154,6 +155,7 @@ def _subsample(hist: dict, n: int = 200) -> dict:
 COLORS = ('tab:blue', 'tab:orange', 'tab:green', 'tab:red')
 
 def fig5_data(x: torch.Tensor, path):
+    "Figure 5: the four 2x2 training images, saved to `path`."
     fig, axes = plt.subplots(1, 4, figsize=(4.4, 1.3))
     for i, ax in enumerate(axes):
         ax.imshow(x[i].view(2, 2).numpy(), cmap='gray_r', vmin=0, vmax=1)
@@ -171,6 +173,7 @@ def fig6_latent(codes: dict, path, lim: float = 3.5):
     fig.tight_layout(); fig.savefig(path, dpi=80); plt.close(fig)
 
 def fig_training(curves: dict, path):
+    "Training ELBO of each model against the step, and AVB's adversary loss, saved to `path`."
     fig, axes = plt.subplots(1, 2, figsize=(8, 3))
     for name, h in curves.items(): axes[0].plot(h['step'], h['elbo'], label=name.upper(), lw=1)
     axes[0].axhline(LOG_LIK_OPTIMUM, color='k', ls='--', lw=0.8, label='-log 4')

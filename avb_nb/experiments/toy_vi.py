@@ -101,6 +101,7 @@ def make_model(method: str, log_p, cfg: ToyVIConfig, box=None):
                  adaptive_contrast=method == 'avb_ac', contrast=contrast)
 
 def train_config(method: str, cfg: ToyVIConfig, device) -> TrainConfig:
+    "`fit` settings of `method`: the Gaussian takes its own steps at rate 1e-2 (Adam beta1 0.9); a sampler alternates 1 step and 2 adversary steps."
     gauss = method == 'gaussian'
     steps = cfg.gaussian_steps if gauss else cfg.steps
     return TrainConfig(steps=steps, batch_size=cfg.batch_size, lr_primal=1e-2 if gauss else cfg.lr_primal,
