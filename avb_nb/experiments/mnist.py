@@ -535,7 +535,8 @@ def elbo_vs_ais(metrics: dict) -> str:
         d, se = r['ais_minus_elbo'], r['ais_minus_elbo_se']
         what = 'adversary ELBO estimate' if r['elbo_is_estimate'] else 'ELBO'
         if d < -2 * se: note = f"the {what} **exceeds** AIS by {-d:.1f} ± {se:.1f} nats (possible for an estimate, never for a bound)"
-        else: note = f"AIS exceeds the {what} by {d:.1f} ± {se:.1f} nats"
+        elif d > 2 * se: note = f"AIS exceeds the {what} by {d:.1f} ± {se:.1f} nats"
+        else: note = f"AIS and the {what} agree within two standard errors ({d:+.1f} ± {se:.1f} nats)"
         out.append(f"{m}: {note} (on the {r['ais_n']} AIS examples).")
     pairs = [(a, b, paired_ais(metrics, a, b)) for a, b in (('avb_ac_8', 'vae_8'), ('avb_ac_32', 'vae_32'), ('avb_ac_8', 'avb_8'))]
     if any(p for *_, p in pairs):
