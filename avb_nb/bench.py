@@ -118,7 +118,7 @@ def format_bench(doc: dict) -> str:
                     f"would take {a['paper_protocol_minutes']:.1f} min per model here")
     if doc.get('ratios'):
         q = doc['ratios']
-        rows.append(f"ratios ({q['threads']} threads, median of {q['repeats']}, load {q['load_average'][0]:.1f} -> {q['load_average'][1]:.1f}):")
+        rows.append(f"ratios ({q['threads']} thread{'s' * (q['threads'] != 1)}, median of {q['repeats']}, load {q['load_average'][0]:.1f} -> {q['load_average'][1]:.1f}):")
         rows += [f"  {k:22s} {v:6.3f}" + (f"   goal <= {q['goals'][k]}" if k in q['goals'] else '') for k, v in q['ratios'].items()]
     return '\n'.join(rows) + f"\n{doc['provenance']['device']}, bf16={doc['provenance']['bf16']}, compile={doc['provenance']['compile']}"
 
