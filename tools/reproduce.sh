@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # The main job on a fresh machine: set up .venv (if needed), install avb_nb, run one experiment.
 # Usage: bash tools/reproduce.sh [EXPERIMENT [--preset smoke|cpu|paper] [--device ...] [--out DIR] ...]
-# Default: bash tools/reproduce.sh synthetic --preset cpu --out runs/synthetic (Table 1 on a CPU budget, ~15-20 CPU-minutes)
+# Default: bash tools/reproduce.sh synthetic --preset cpu --out runs/synthetic (Table 1 on a CPU budget: about 10 minutes on one free thread)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 [ -x .venv/bin/python ] || "${PYTHON:-python3}" -m venv .venv
