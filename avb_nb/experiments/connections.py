@@ -357,7 +357,7 @@ def fig_stability(stab: dict, runs: dict, path, optimum: float = S.LOG_LIK_OPTIM
     axes[0].set_xticks(range(len(ARMS)), [ARM_LABELS[a] for a in ARMS], fontsize=7); axes[0].set_ylabel('log-likelihood (exact)')
     axes[1].axhline(optimum, color='k', ls='--', lw=0.8)
     axes[1].set(xlabel='step', ylabel='training ELBO estimate', ylim=(-4, -0.5)); axes[1].legend(fontsize=7)
-    fig.tight_layout(); fig.savefig(path, dpi=80); plt.close(fig)
+    fig.tight_layout(); fig.savefig(path, dpi=150); plt.close(fig)
 
 def fig_mnist(figs: dict, path):
     "Samples (top) and reconstructions of test digits (bottom) of each MNIST model."
@@ -370,7 +370,7 @@ def fig_mnist(figs: dict, path):
         axes[1, j + 1].set_title(f'{m}: reconstructions', fontsize=8)
     axes[1, 0].imshow(M._tile(figs[names[0]]['originals'], 4), cmap='gray_r', vmin=0, vmax=255); axes[1, 0].set_title('test digits', fontsize=8)
     for ax in axes.flat: ax.axis('off')
-    fig.tight_layout(); fig.savefig(path, dpi=80); plt.close(fig)
+    fig.tight_layout(); fig.savefig(path, dpi=150); plt.close(fig)
 
 # %% ../../nbs/15_connections.ipynb #46acd525
 ADVERSARY_SEES = {'avb': 'T(x, z): (x, z~q(z\\|x)) vs (x, z~p(z))', 'aae': 'T(z): z~q(z) vs z~p(z)',

@@ -407,7 +407,7 @@ def fig_kl(res: dict, path: Path):
     ax[0].set_ylabel('kNN KL(q || p_HMC) [nats]'); ax[1].set_ylabel('KL(q || p) [nats]')
     for a in ax: a.set_xlabel('iteration'); a.set_yscale('symlog', linthresh=0.1); a.legend(fontsize=7)
     ax[0].set_title('two-sample kNN estimate vs HMC', fontsize=9); ax[1].set_title('exact / change-of-variables lower bound', fontsize=9)
-    fig.tight_layout(); fig.savefig(path, dpi=80); plt.close(fig)
+    fig.tight_layout(); fig.savefig(path, dpi=150); plt.close(fig)
 
 def fig_marginals(draws: dict, path: Path, n: int = 3000):
     "Figure 4: KDE of the (mu, tau) and (tau, eta_1) marginals, one row per method, HMC last."
@@ -420,7 +420,7 @@ def fig_marginals(draws: dict, path: Path, n: int = 3000):
         row[0].set_ylabel(f'{LABELS[m]}\ntau', fontsize=8); row[1].set_ylabel('eta_1', fontsize=8)
     axes[-1, 0].set_xlabel('mu'); axes[-1, 1].set_xlabel('tau')
     axes[0, 0].set_xlim(-2, 5); axes[0, 0].set_ylim(-3, 3); axes[0, 1].set_xlim(-3, 3); axes[0, 1].set_ylim(-3, 3)
-    fig.tight_layout(); fig.savefig(path, dpi=80); plt.close(fig)
+    fig.tight_layout(); fig.savefig(path, dpi=150); plt.close(fig)
 
 def fig_marginals_exact(draws: dict, marg: dict, path: Path):
     "Histograms of the mu, tau and eta_1 marginals of each method (one row each) with the exact marginal density (black)."
@@ -433,7 +433,7 @@ def fig_marginals_exact(draws: dict, marg: dict, path: Path):
             a.plot(x, marg['pdf'][:, i].numpy(), 'k', lw=1); a.set_xlim(*lim); a.set_yticks([])
         row[0].set_ylabel(LABELS[m], fontsize=8)
     for a, (_, nm, _) in zip(axes[-1], cols): a.set_xlabel(nm)
-    fig.tight_layout(); fig.savefig(path, dpi=80); plt.close(fig)
+    fig.tight_layout(); fig.savefig(path, dpi=150); plt.close(fig)
 
 # %% ../../nbs/11_eight_schools.ipynb #f1b4bd10
 _FINAL = ('kl_one_sample', 'kl_exact', 'kl_exact_se', 'kl_lower_bound', 'kl_lower_bound_se', 'fold', 'p_tau_positive',

@@ -161,7 +161,7 @@ def fig5_data(x: torch.Tensor, path):
         ax.imshow(x[i].view(2, 2).numpy(), cmap='gray_r', vmin=0, vmax=1)
         ax.set_xticks([]); ax.set_yticks([])
         for s in ax.spines.values(): s.set_color(COLORS[i]); s.set_linewidth(3)
-    fig.tight_layout(); fig.savefig(path, dpi=80); plt.close(fig)
+    fig.tight_layout(); fig.savefig(path, dpi=150); plt.close(fig)
 
 def fig6_latent(codes: dict, path, lim: float = 3.5):
     "codes: {model: (n, 4, 2) array of z ~ q(z|x_i)}."
@@ -170,7 +170,7 @@ def fig6_latent(codes: dict, path, lim: float = 3.5):
         for i in range(4): ax.scatter(z[:, i, 0], z[:, i, 1], s=1, alpha=0.4, color=COLORS[i], rasterized=True)
         ax.add_patch(plt.Circle((0, 0), 2, fill=False, ls='--', lw=0.8, color='k'))
         ax.set(xlim=(-lim, lim), ylim=(-lim, lim), aspect='equal', title=name.upper())
-    fig.tight_layout(); fig.savefig(path, dpi=80); plt.close(fig)
+    fig.tight_layout(); fig.savefig(path, dpi=150); plt.close(fig)
 
 def fig_training(curves: dict, path):
     "Training ELBO of each model against the step, and AVB's adversary loss, saved to `path`."
@@ -182,7 +182,7 @@ def fig_training(curves: dict, path):
         axes[1].plot(curves['avb']['step'], curves['avb']['adversary'], lw=1, label='adversary loss (3.3)')
         axes[1].axhline(2 * math.log(2), color='k', ls='--', lw=0.8, label='2 log 2 (no information)')
         axes[1].set(xlabel='step', title='AVB adversary'); axes[1].legend(fontsize=8)
-    fig.tight_layout(); fig.savefig(path, dpi=80); plt.close(fig)
+    fig.tight_layout(); fig.savefig(path, dpi=150); plt.close(fig)
 
 # %% ../../nbs/12_synthetic.ipynb #263f4bcd
 def reproduce(preset: str | None = None, device='auto', seed: int = 0, out=None, data=None,

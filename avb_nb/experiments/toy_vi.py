@@ -137,7 +137,7 @@ def _figure(models: dict, cfg: ToyVIConfig, samples: dict, path: Path):
             axes[i, j].hist2d(z[:, 0], z[:, 1], bins=100, range=[box[:2], box[2:]], cmap='viridis')
             axes[i, j].set_title(m, fontsize=9)
     for ax in axes.flat: ax.set_xticks([]); ax.set_yticks([])
-    fig.tight_layout(); fig.savefig(path, dpi=80); plt.close(fig)
+    fig.tight_layout(); fig.savefig(path, dpi=150); plt.close(fig)
 
 def reproduce(preset: str | None = None, device='auto', seed: int = 0, out=None, data=None,
               progress: bool = True, **overrides) -> dict:
