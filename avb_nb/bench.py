@@ -4,7 +4,7 @@
 
 # %% ../nbs/09_bench.ipynb #b9794311
 from __future__ import annotations
-import json, os, statistics, time
+import json, os, random, statistics, time
 from pathlib import Path
 import torch
 from torch import nn
@@ -89,6 +89,7 @@ def run_bench(device: str = 'auto', out: str | Path | None = 'bench.json', steps
     gpu = dev.type == 'cuda'
     steps = steps or (20 if gpu else 3)
     warmup = (5 if compile else 3) if gpu else 1
+    ratios = None if quick or gpu else ratio_bench(seed=seed)   # CPU ratios (see below), first: before the big nets' memory
     results = []
     for nets in (['synthetic'] if quick else ['synthetic', 'mnist']):
         seed_everything(seed)
@@ -100,7 +101,6 @@ def run_bench(device: str = 'auto', out: str | Path | None = 'bench.json', steps
             model.cpu(); del model
             if gpu: torch.cuda.empty_cache()
     ais = None if quick else ais_bench(dev, examples=64 if gpu else 8)
-    ratios = None if quick or gpu else ratio_bench(seed=seed)        # CPU ratios (see below)
     doc = dict(provenance=provenance('bench', 'quick' if quick else 'full', seed, dev, time.perf_counter() - t0,
                                      bf16=bf16, compile=compile), results=results, ais=ais, ratios=ratios)
     if out is not None: atomic_write_text(out, json.dumps(doc, indent=1) + '\n')
@@ -125,11 +125,13 @@ def format_bench(doc: dict) -> str:
 # %% ../nbs/09_bench.ipynb #ratio0co
 GOALS = dict(avb_over_vae=3.4, fit_over_bare=1.03, ais_over_floor=1.05)   # ratio goals (at most)
 
-def _interleaved(fns: dict, repeats: int) -> dict:
-    "Median wall and CPU seconds per call of each function in `fns`, called in turn `repeats` times (a load drift hits all alike)."
-    t = {k: ([], []) for k in fns}
+def _interleaved(fns: dict, repeats: int, seed: int = 0) -> dict:
+    "Median wall and CPU seconds per call of each function in `fns`, called `repeats` times in a new random order each time."
+    t, order, rng = {k: ([], []) for k in fns}, list(fns), random.Random(seed)
     for _ in range(repeats):
-        for k, f in fns.items():
+        rng.shuffle(order)
+        for k in order:
+            f = fns[k]
             w, c = time.perf_counter(), time.process_time(); f()
             t[k][0].append(time.perf_counter() - w); t[k][1].append(time.process_time() - c)
     return {k: dict(wall_s=statistics.median(w), cpu_s=statistics.median(c)) for k, (w, c) in t.items()}
@@ -154,7 +156,7 @@ def _ais_floor(dec, x, z_dim: int, n_steps: int, n_leapfrog: int):
         g, = torch.autograd.grad(dec.log_prob(x, z).sum(), z)
         z = z + 1e-3 * g
 
-def ratio_bench(steps: int = 30, ais_steps: int = 20, repeats: int = 7, seed: int = 0) -> dict:
+def ratio_bench(steps: int = 30, ais_steps: int = 20, repeats: int = 9, seed: int = 0) -> dict:
     "The ratios above on this CPU: times of each pair, interleaved `repeats` times, their ratios, the load and threads."
     seed_everything(seed)
     data, batch = torch.bernoulli(torch.full((4096, 784), 0.3)), 128
@@ -171,7 +173,7 @@ def ratio_bench(steps: int = 30, ais_steps: int = 20, repeats: int = 7, seed: in
                       'fit': lambda: fit(ratio_models()['VAE'], data, cfg, None, progress=False),
                       'bare_loop': lambda: _bare_fit(ratio_models()['VAE'], data, steps, batch),
                       'ais_online': lambda: ais('online'), 'ais_warmup': lambda: ais('warmup'),
-                      'ais_floor': lambda: _ais_floor(dec, xa.repeat(chains, 1), 32, ais_steps, 10)}, repeats)
+                      'ais_floor': lambda: _ais_floor(dec, xa.repeat(chains, 1), 32, ais_steps, 10)}, repeats, seed)
     r = lambda a, b: t[a]['wall_s'] / t[b]['wall_s']
     ratios = dict(avb_over_vae=r('avb_step', 'vae_step'), fit_over_bare=r('fit', 'bare_loop'),
                   ais_over_floor=r('ais_online', 'ais_floor'), ais_warmup_over_floor=r('ais_warmup', 'ais_floor'))
