@@ -8,7 +8,7 @@ import json, os, random, statistics, time
 from pathlib import Path
 import torch
 from torch import nn
-from .core import get_device, seed_everything, provenance, atomic_write_text
+from .core import get_device, seed_everything, provenance, atomic_write_text, sync
 from .nets import (conv_encoder, gaussian_conv_encoder, ac_conv_encoder, conv_decoder28, conv_adversary,
                          mlp_encoder, gaussian_mlp_encoder, ac_mlp_encoder, MLPDecoder, mlp_adversary)
 from .objectives import VAE, AVB, AVBAC
@@ -16,12 +16,12 @@ from .evaluate import ais_throughput, ais_log_likelihood
 from .train import TrainConfig, TrainStep, fit
 
 # %% auto #0
-__all__ = ['PAPER_AIS', 'GOALS', 'bench_models', 'time_step', 'ais_bench', 'run_bench', 'format_bench', 'ratio_models',
-           'ratio_bench']
+__all__ = ['PAPER_AIS', 'GOALS', 'bench_models', 'time_step', 'ais_bench', 'run_bench', 'format_bench', 'ratio_bench']
 
 # %% ../nbs/09_bench.ipynb #9a491c58
 def bench_models(nets: str, z_dim: int | None = None) -> tuple[dict[str, nn.Module], tuple, int]:
-    "`({'VAE': ..., 'AVB': ..., 'AVB+AC': ...}, example shape, batch size)` for `nets` = 'mnist' or 'synthetic'."
+    """`({'VAE': ..., 'AVB': ..., 'AVB+AC': ...}, example shape, batch size)` for `nets` = 'mnist', 'synthetic' or 'mlp'
+    (binarized-MNIST-sized 300-unit MLPs: the ratio benchmark's VAE and AVB share trunk widths and decoder)."""
     if nets == 'mnist':
         z = z_dim or 8
         return {'VAE': VAE(gaussian_conv_encoder(z), conv_decoder28(z)),
@@ -32,7 +32,11 @@ def bench_models(nets: str, z_dim: int | None = None) -> tuple[dict[str, nn.Modu
         return {'VAE': VAE(gaussian_mlp_encoder(4, z), MLPDecoder(z, (4,))),
                 'AVB': AVB(mlp_encoder(4, z), MLPDecoder(z, (4,)), mlp_adversary(4, z)),
                 'AVB+AC': AVBAC(ac_mlp_encoder(4, z), MLPDecoder(z, (4,)), mlp_adversary(4, z))}, (4,), 512
-    raise ValueError(f"nets must be 'mnist' or 'synthetic', got {nets!r}")
+    if nets == 'mlp':
+        z, h = z_dim or 8, (300, 300)
+        return {'VAE': VAE(gaussian_mlp_encoder(784, z, h), MLPDecoder(z, (784,), h)),
+                'AVB': AVB(mlp_encoder(784, z, h, 32), MLPDecoder(z, (784,), h), mlp_adversary(784, z, h, 300))}, (784,), 128
+    raise ValueError(f"nets must be 'mnist', 'synthetic' or 'mlp', got {nets!r}")
 
 # %% ../nbs/09_bench.ipynb #ccac5f88
 def _maxrss() -> float:
@@ -41,9 +45,6 @@ def _maxrss() -> float:
     except ImportError: return float('nan')
     r = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
     return float(r if sys.platform == 'darwin' else r * 1024)
-
-def _sync(device):
-    if device.type == 'cuda': torch.cuda.synchronize(device)
 
 def time_step(model: nn.Module, x: torch.Tensor, steps: int = 10, warmup: int = 2, *, bf16: bool = False,
               compile: bool = False) -> dict:
@@ -57,7 +58,7 @@ def time_step(model: nn.Module, x: torch.Tensor, steps: int = 10, warmup: int = 
     if device.type == 'cuda': torch.cuda.reset_peak_memory_stats(device)
     times = []
     for _ in range(steps):
-        _sync(device); t = time.perf_counter(); terms = step(batch); _sync(device)
+        sync(device); t = time.perf_counter(); terms = step(batch); sync(device)
         times.append(time.perf_counter() - t)
     if not torch.isfinite(terms['primal']): raise RuntimeError(f"{type(model).__name__} gave a non-finite loss while timing")
     ms = 1e3 * statistics.median(times)
@@ -136,11 +137,6 @@ def _interleaved(fns: dict, repeats: int, seed: int = 0) -> dict:
             t[k][0].append(time.perf_counter() - w); t[k][1].append(time.process_time() - c)
     return {k: dict(wall_s=statistics.median(w), cpu_s=statistics.median(c)) for k, (w, c) in t.items()}
 
-def ratio_models(z_dim: int = 8, hidden=(300, 300)) -> dict:
-    "A VAE and an AVB on MNIST-sized MLPs with the same trunk widths and the same decoder architecture."
-    return {'VAE': VAE(gaussian_mlp_encoder(784, z_dim, hidden), MLPDecoder(z_dim, (784,), hidden)),
-            'AVB': AVB(mlp_encoder(784, z_dim, hidden, 32), MLPDecoder(z_dim, (784,), hidden), mlp_adversary(784, z_dim, hidden, 300))}
-
 def _bare_fit(model, data, steps: int, batch: int):
     "A bare PyTorch loop: a random batch, the VAE's loss, backward, Adam (what `fit` does, without its bookkeeping)."
     opt = torch.optim.Adam(model.parameters(), lr=1e-4, betas=(0.5, 0.999))
@@ -159,8 +155,7 @@ def _ais_floor(dec, x, z_dim: int, n_steps: int, n_leapfrog: int):
 def ratio_bench(steps: int = 30, ais_steps: int = 20, repeats: int = 9, seed: int = 0) -> dict:
     "The ratios above on this CPU: times of each pair, interleaved `repeats` times, their ratios, the load and threads."
     seed_everything(seed)
-    data, batch = torch.bernoulli(torch.full((4096, 784), 0.3)), 128
-    models = ratio_models(); x = data[:batch]
+    models, _, batch = bench_models('mlp'); data = torch.bernoulli(torch.full((4096, 784), 0.3)); x = data[:batch]
     step = {k: TrainStep(m, TrainConfig(batch_size=batch, device='cpu')) for k, m in models.items()}
     cfg = TrainConfig(steps=steps, batch_size=batch, log_every=steps, checkpoint_every=10 ** 9, device='cpu')
     dec, chains = MLPDecoder(32, (784,), (512, 512)).requires_grad_(False), 4
@@ -170,8 +165,8 @@ def ratio_bench(steps: int = 30, ais_steps: int = 20, repeats: int = 9, seed: in
     load0 = os.getloadavg()[0] if hasattr(os, 'getloadavg') else float('nan')
     t = _interleaved({'vae_step': lambda: [step['VAE'](lambda: x) for _ in range(steps)],
                       'avb_step': lambda: [step['AVB'](lambda: x) for _ in range(steps)],
-                      'fit': lambda: fit(ratio_models()['VAE'], data, cfg, None, progress=False),
-                      'bare_loop': lambda: _bare_fit(ratio_models()['VAE'], data, steps, batch),
+                      'fit': lambda: fit(bench_models('mlp')[0]['VAE'], data, cfg, None, progress=False),
+                      'bare_loop': lambda: _bare_fit(bench_models('mlp')[0]['VAE'], data, steps, batch),
                       'ais_online': lambda: ais('online'), 'ais_warmup': lambda: ais('warmup'),
                       'ais_floor': lambda: _ais_floor(dec, xa.repeat(chains, 1), 32, ais_steps, 10)}, repeats, seed)
     r = lambda a, b: t[a]['wall_s'] / t[b]['wall_s']

@@ -14,7 +14,7 @@ import torch
 # %% auto #0
 __all__ = ['get_device', 'seed_everything', 'in_test', 'default_preset', 'Config', 'repo_root', 'git_commit', 'package_versions',
            'device_name', 'provenance', 'atomic_write_text', 'save_metrics', 'load_metrics', 'results_dir', 'mean_se',
-           'atomic_save', 'load_checkpoint', 'make_dirs', 'remove_if_empty']
+           'sync', 'atomic_save', 'load_checkpoint', 'make_dirs', 'remove_if_empty']
 
 # %% ../nbs/00_core.ipynb #89d0ef66
 def get_device(device: str | torch.device = 'auto') -> torch.device:
@@ -218,6 +218,11 @@ def mean_se(v) -> tuple[float, float]:
     "Mean of the values `v` (any shape, flattened) and its standard error s / sqrt(n) (NaN for a single value)."
     v = torch.as_tensor(v, dtype=torch.float64).flatten()
     return v.mean().item(), (v.std() / math.sqrt(len(v))).item() if len(v) > 1 else float('nan')
+
+# %% ../nbs/00_core.ipynb #sync0co
+def sync(device):
+    "Wait for the queued work of `device` (a no-op off CUDA): a timing that ends with it measures the work, not its launch."
+    if torch.device(device).type == 'cuda': torch.cuda.synchronize(device)
 
 # %% ../nbs/00_core.ipynb #17798526
 def atomic_save(obj, path: str | Path) -> Path:

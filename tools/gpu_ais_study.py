@@ -12,14 +12,14 @@ is skipped and recorded as skipped, never silently shortened.
   python tools/gpu_ais_study.py --out DIR [--budget SECONDS] [--data DIR] [--tiny]     # --tiny: the CPU dry run
 """
 from __future__ import annotations
-import argparse, dataclasses, os, platform, sys, time
+import argparse, dataclasses, sys, time
 from pathlib import Path
 import torch
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 from avb_nb.experiments.mnist import MNISTConfig, slice_model, test_sets, ais_values, simulate, bdmc_values  # noqa: E402
-from gpu_record import Recorder, sync  # noqa: E402
+from gpu_record import Recorder, env_info, sync  # noqa: E402
 
 
 def main(argv=None):
@@ -37,11 +37,8 @@ def main(argv=None):
     n = 2 if args.tiny else args.examples
     Ts, bdmc_Ts = ((2, 3), (3, 2)) if args.tiny else ((100, 300, 1000, 3000), (1000, 3000, 100))
     cfg = MNISTConfig.preset('slice')
-    env = dict(commit=os.environ.get('COMMIT', 'unknown'), torch=torch.__version__, python=platform.python_version(),
-               device=torch.cuda.get_device_name(0) if dev.type == 'cuda' else 'cpu', model=args.model, preset='slice',
-               weights=f'results/mnist/slice/{args.model}/weights.pt', examples=n, chains=cfg.ais_chains,
-               init='q(z|x)' if args.model.startswith('vae') else 'see ais_init', tiny=args.tiny, budget_s=args.budget,
-               started=time.strftime('%Y-%m-%dT%H:%M:%SZ', time.gmtime()))
+    env = env_info(args.tiny, args.budget, model=args.model, preset='slice', weights=f'results/mnist/slice/{args.model}/weights.pt',
+                   examples=n, chains=cfg.ais_chains, init='q(z|x)' if args.model.startswith('vae') else 'see ais_init')
     rec = Recorder(args.out, 'study.json', args.budget, env, ('calibration', 'bdmc', 'sweep'))
     model = slice_model(args.model).to(dev)
     x = test_sets(cfg, args.data)['dynamic'][:n].to(dev)
@@ -75,10 +72,7 @@ def main(argv=None):
         for s in ('linear', 'sigmoid'):
             for T in Ts: rec.run('sweep', dict(T=T, L=L, schedule=s), sweep_row(T, L, s), need(T, L))
     for T in bdmc_Ts[1:]: rec.run('bdmc', dict(T=T, L=10, schedule='linear'), bdmc_row(T, 10, 'linear'), need(T, 10, 2))
-    rec.data['finished'] = True; rec.save()
-    print(f"ais study: {len(rec.data['sweep'])} sweep rows, {len(rec.data['bdmc'])} BDMC rows, {len(rec.data['errors'])} errors, "
-          f"{len(rec.data['skipped'])} skipped, {rec.data['elapsed_s']} s")
-    return 0
+    return rec.finish('ais study')
 
 
 if __name__ == '__main__':

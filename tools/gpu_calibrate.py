@@ -13,7 +13,7 @@ version (commit 4a79f26) that also timed the AC basis MLPs as a loop and five mo
   python tools/gpu_calibrate.py --out DIR [--budget SECONDS] [--tiny]      # --tiny: the CPU dry run
 """
 from __future__ import annotations
-import argparse, os, platform, sys, time
+import argparse, sys, time
 from pathlib import Path
 import torch
 
@@ -23,7 +23,7 @@ from avb_nb.nets import SoftplusConvDecoder  # noqa: E402
 from avb_nb.train import TrainConfig, TrainStep  # noqa: E402
 from avb_nb.evaluate import ais_log_likelihood  # noqa: E402
 from avb_nb.experiments.mnist import MNISTConfig, release_model  # noqa: E402
-from gpu_record import Recorder, sync, timed  # noqa: E402
+from gpu_record import Recorder, env_info, sync, timed  # noqa: E402
 
 MODELS = ('vae_8', 'vae_32', 'avb_8', 'avb_ac_8', 'avb_ac_32')
 
@@ -43,15 +43,6 @@ def capture(fn):
     g = torch.cuda.CUDAGraph()
     with torch.cuda.graph(g): fn()
     return g
-
-
-def env_info(args) -> dict:
-    e = dict(commit=os.environ.get('COMMIT', 'unknown'), torch=torch.__version__, python=platform.python_version(),
-             device='cpu', tiny=args.tiny, budget_s=args.budget, started=time.strftime('%Y-%m-%dT%H:%M:%SZ', time.gmtime()))
-    if torch.cuda.is_available():
-        p = torch.cuda.get_device_properties(0)
-        e.update(device=p.name, cuda=torch.version.cuda, gpu_mem_gib=round(p.total_memory / 2 ** 30, 1), sms=p.multi_processor_count)
-    return e
 
 
 def train_row(name, B, mode, X, dev, tiny, min_s, bf16=False):
@@ -119,7 +110,7 @@ def main(argv=None):
     dev = torch.device('cuda' if torch.cuda.is_available() else 'cpu')
     torch.backends.cuda.matmul.allow_tf32 = torch.backends.cudnn.allow_tf32 = True
     torch.backends.cudnn.benchmark = True
-    rec = Recorder(args.out, 'calibration.json', args.budget, env_info(args), ('training', 'ais'))
+    rec = Recorder(args.out, 'calibration.json', args.budget, env_info(args.tiny, args.budget), ('training', 'ais'))
     min_s = 0. if args.tiny else 0.6
     batches = (4, 16) if args.tiny else (64, 512, 1024)
     gpu = dev.type == 'cuda'
@@ -141,10 +132,7 @@ def main(argv=None):
         rec.run('ais', dict(kind='library', z_dim=z_dim, rows=rows), ais_library_row(z_dim, rows, 3 if args.tiny else 20, dev), 15)
     for B in ((2048, 4096) if gpu and 'large' in want else ()):     # 4. larger batches, if time is left
         for name in MODELS: train(name, B, 'graph', 'tf32', 10)
-    rec.data['finished'] = True; rec.save()
-    print(f"calibration: {len(rec.data['training'])} training, {len(rec.data['ais'])} AIS rows, "
-          f"{len(rec.data['errors'])} errors, {len(rec.data['skipped'])} skipped, {rec.data['elapsed_s']} s")
-    return 0
+    return rec.finish('calibration')
 
 
 if __name__ == '__main__':

@@ -14,7 +14,7 @@ Every measurement is written to OUT/calibration_small.json as soon as it is take
   python tools/gpu_calibrate_small.py --out DIR [--budget SECONDS] [--tiny]      # --tiny: the CPU dry run
 """
 from __future__ import annotations
-import argparse, os, platform, sys, time
+import argparse, platform, sys, time
 from pathlib import Path
 import torch
 
@@ -24,17 +24,7 @@ from avb_nb.nets import Adversary  # noqa: E402
 from avb_nb.train import TrainConfig, TrainStep, fit, make_batches  # noqa: E402
 from avb_nb.data import synthetic_2x2  # noqa: E402
 from avb_nb.experiments.synthetic import SyntheticConfig, make_model, train_config, evaluate  # noqa: E402
-from gpu_record import Recorder, sync, timed  # noqa: E402
-
-
-def env_info(args) -> dict:
-    e = dict(commit=os.environ.get('COMMIT', 'unknown'), torch=torch.__version__, python=platform.python_version(),
-             device='cpu', cpu_threads=torch.get_num_threads(), tiny=args.tiny, budget_s=args.budget,
-             started=time.strftime('%Y-%m-%dT%H:%M:%SZ', time.gmtime()))
-    if torch.cuda.is_available():
-        p = torch.cuda.get_device_properties(0)
-        e.update(device=p.name, cuda=torch.version.cuda, sms=p.multi_processor_count)
-    return e
+from gpu_record import Recorder, env_info, sync, timed  # noqa: E402
 
 
 def model(kind, cfg, adversary, dev):
@@ -92,7 +82,7 @@ def main(argv=None):
     dev = torch.device('cuda' if torch.cuda.is_available() else 'cpu')
     torch.backends.cuda.matmul.allow_tf32 = torch.backends.cudnn.allow_tf32 = False     # float32, as the slices run
     cfg = SyntheticConfig.preset('smoke' if args.tiny else 'paper')
-    rec = Recorder(args.out, 'calibration_small.json', args.budget, env_info(args), ('training', 'runs', 'evaluation'))
+    rec = Recorder(args.out, 'calibration_small.json', args.budget, env_info(args.tiny, args.budget), ('training', 'runs', 'evaluation'))
     min_s = 0. if args.tiny else 0.5
     modes = ('graph', 'eager') if dev.type == 'cuda' else ('eager',)
     for mode in modes:                                                # 1. step costs
@@ -103,10 +93,7 @@ def main(argv=None):
     rec.run('evaluation', dict(what='evaluate', machine_cpu=platform.machine()), eval_row(cfg, dev), 20)   # 2. evaluation
     steps = 20 if args.tiny else 3000                                 # 3. graphed vs eager training, same seed
     for mode in modes: rec.run('runs', dict(model='avb', mode=mode), run_row(mode, cfg, steps, dev), 40)
-    rec.data['finished'] = True; rec.save()
-    print(f"calibration_small: {len(rec.data['training'])} step rows, {len(rec.data['runs'])} runs, "
-          f"{len(rec.data['errors'])} errors, {len(rec.data['skipped'])} skipped, {rec.data['elapsed_s']} s")
-    return 0
+    return rec.finish('calibration_small')
 
 
 if __name__ == '__main__':

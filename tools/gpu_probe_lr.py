@@ -14,7 +14,7 @@ what it measured.
   python tools/gpu_probe_lr.py --out DIR [--budget SECONDS] [--tiny]      # --tiny: the CPU dry run
 """
 from __future__ import annotations
-import argparse, dataclasses, math, os, sys, tempfile, time, warnings
+import argparse, dataclasses, math, sys, tempfile, time, warnings
 from pathlib import Path
 import torch
 
@@ -24,7 +24,7 @@ from avb_nb.experiments.mnist import (MNISTConfig, MODELS, make_model, train_con
                                      elbo_values, ais_values)
 from avb_nb.train import fit  # noqa: E402
 from avb_nb.core import seed_everything  # noqa: E402
-from gpu_record import Recorder, sync  # noqa: E402
+from gpu_record import Recorder, env_info, sync  # noqa: E402
 
 
 def graph_row(name, cfg, x_train, dev, steps, tmp):
@@ -104,9 +104,7 @@ def main(argv=None):
     out = Path(a.out); out.mkdir(parents=True, exist_ok=True); tmp = Path(tempfile.mkdtemp())   # checkpoints stay out of OUT
     dev = torch.device('cuda' if torch.cuda.is_available() else 'cpu')
     torch.backends.cuda.matmul.allow_tf32 = torch.backends.cudnn.allow_tf32 = True
-    env = dict(commit=os.environ.get('COMMIT', 'unknown'), torch=torch.__version__, tiny=a.tiny, budget_s=a.budget,
-               device=torch.cuda.get_device_name(0) if dev.type == 'cuda' else 'cpu')
-    rec = Recorder(out, 'probe.json', a.budget, env, ('graph', 'lr_scaling', 'long'))
+    rec = Recorder(out, 'probe.json', a.budget, env_info(a.tiny, a.budget), ('graph', 'lr_scaling', 'long'))
     cfg = MNISTConfig.preset('smoke' if a.tiny else 'paper', models=('vae_8', 'avb_8'))
     if a.tiny: cfg = dataclasses.replace(cfg, batch_size=8, train_size=256)
     x_train = train_images(cfg, a.data)
@@ -133,10 +131,7 @@ def main(argv=None):
         for name, exs in (('vae_8', (3_200_000, 6_400_000, 12_800_000)), ('avb_8', (1_600_000, 3_200_000))):
             exs = [e // 20_000 if a.tiny else e for e in exs]
             rec.run('long', dict(model=name), long_row(name, acfg, x_train, x_ais, dev, exs, tmp, out), 60)
-    rec.data['finished'] = True; rec.save()
-    print(f"probe: {len(rec.data['graph'])} graph rows, {len(rec.data['lr_scaling'])} scaling rows, "
-          f"{len(rec.data['errors'])} errors, {len(rec.data['skipped'])} skipped, {rec.data['elapsed_s']} s")
-    return 0
+    return rec.finish('probe')
 
 
 if __name__ == '__main__':

@@ -2,13 +2,21 @@
 measurement to one JSON file as soon as it is taken (a run stopped at its deadline keeps what it measured), skips
 what would pass the budget, and records a failed measurement instead of stopping; and device timing helpers."""
 from __future__ import annotations
-import json, time
+import json, os, platform, time
 from pathlib import Path
 import torch
+from avb_nb.core import sync      # the scripts put the repository first on sys.path before importing this file
 
 
-def sync(dev):
-    if torch.device(dev).type == 'cuda': torch.cuda.synchronize()
+def env_info(tiny: bool, budget: float, **extra) -> dict:
+    "What a script ran on and with: the commit passed in COMMIT, versions, device, CPU threads, dry run or not, budget."
+    e = dict(commit=os.environ.get('COMMIT', 'unknown'), torch=torch.__version__, python=platform.python_version(),
+             device='cpu', cpu_threads=torch.get_num_threads(), tiny=tiny, budget_s=budget,
+             started=time.strftime('%Y-%m-%dT%H:%M:%SZ', time.gmtime()), **extra)
+    if torch.cuda.is_available():
+        p = torch.cuda.get_device_properties(0)
+        e.update(device=p.name, cuda=torch.version.cuda, gpu_mem_gib=round(p.total_memory / 2 ** 30, 1), sms=p.multi_processor_count)
+    return e
 
 
 def timed(run, dev, min_steps: int, min_s: float) -> tuple[float, int]:
@@ -35,6 +43,13 @@ class Recorder:
 
     def add(self, key, row):
         self.data[key].append(row); self.save(); print(key, json.dumps(row), flush=True)
+
+    def finish(self, label: str) -> int:
+        "Mark the file finished and print one line: rows per key, errors, skips, seconds; returns 0 (the exit status)."
+        self.data['finished'] = True; self.save()
+        rows = ', '.join(f"{len(v)} {k}" for k, v in self.data.items() if isinstance(v, list) and k not in ('errors', 'skipped'))
+        print(f"{label}: {rows}; {len(self.data['errors'])} errors, {len(self.data['skipped'])} skipped, {self.data['elapsed_s']} s")
+        return 0
 
     def run(self, key, what: dict, f, need_s: float):
         "Add `{**what, **f()}` under `key`, unless fewer than `need_s` seconds are left; a failure is recorded."

@@ -13,7 +13,7 @@ import torch
 from torch import nn
 import matplotlib.pyplot as plt
 from tqdm.auto import tqdm
-from ..core import (Config, mean_se, get_device, seed_everything, save_metrics, load_metrics, results_dir,
+from ..core import (Config, mean_se, sync, get_device, seed_everything, save_metrics, load_metrics, results_dir,
                          atomic_write_text, device_name)
 from ..data import celeba_files, load_celeba
 from ..nets import ResBlock, BlackBoxEncoder, Decoder, conv_adversary
@@ -364,9 +364,6 @@ def summary_table(metrics: dict) -> str:
     return '\n'.join(['| | value |', '|---|---|'] + [f'| {a} | {b} |' for a, b in rows])
 
 # %% ../../nbs/14_celeba.ipynb #8fb7b4d4
-def _sync(dev):
-    if dev.type == 'cuda': torch.cuda.synchronize(dev)
-
 def estimate(preset: str = 'paper', device='auto', train_steps: int = 5, warmup: int = 2, **overrides) -> dict:
     "Seconds per training step of `preset` on `device` (after `warmup` steps), and the extrapolated training time."
     cfg = CelebAConfig.preset(preset, **overrides); dev = get_device(device)
@@ -374,8 +371,8 @@ def estimate(preset: str = 'paper', device='auto', train_steps: int = 5, warmup:
     step = TrainStep(model, train_config(cfg, dev))
     x = torch.rand(cfg.batch_size, 3, cfg.size, cfg.size, device=dev)
     for _ in range(warmup): step(lambda: x)
-    _sync(dev); t0 = time.perf_counter()
+    sync(dev); t0 = time.perf_counter()
     for _ in range(train_steps): step(lambda: x)
-    _sync(dev); s = (time.perf_counter() - t0) / train_steps
+    sync(dev); s = (time.perf_counter() - t0) / train_steps
     return dict(device=device_name(dev), preset=cfg.preset_name, batch_size=cfg.batch_size, step_s=s,
                 steps=cfg.steps, train_hours=s * cfg.steps / 3600, params_millions=n_params(model))

@@ -13,13 +13,14 @@ import torch
 import matplotlib.pyplot as plt
 from tqdm.auto import tqdm
 from ..core import (Config, mean_se, get_device, seed_everything, save_metrics, load_metrics, results_dir,
-                         atomic_write_text, atomic_save, load_checkpoint, device_name, git_commit)
+                         atomic_write_text, atomic_save, load_checkpoint, device_name, git_commit, sync)
 from ..data import load_mnist, load_binarized_mnist
 from torch import nn
 from ..nets import (ConvTrunk, MLPTrunk, BlackBoxEncoder, GaussianEncoder, ACEncoder, ConvDecoder, MLPDecoder,
                          conv_adversary, mlp_adversary, StridedConvTrunk, SoftplusConvDecoder, glorot_init_, init_small_)
 from ..objectives import VAE, AVB, AVBAC
 from ..train import fit, TrainConfig, TrainStep
+from ..evaluate import ais_log_likelihood, bdmc
 
 # %% auto #0
 __all__ = ['NAME', 'MODELS', 'PAPER_TABLE2', 'parse_model', 'MNISTConfig', 'release_model', 'make_model', 'n_params', 'test_sets',
@@ -235,18 +236,11 @@ def ais_init(model, x: torch.Tensor) -> torch.distributions.Normal:
     z0 = torch.zeros(model.z_dim, device=x.device)
     return torch.distributions.Normal(z0, torch.ones_like(z0))
 
-def _ais_fn():
-    try: from avb_nb.evaluate import ais_log_likelihood
-    except ImportError as e:
-        raise ImportError(f"AIS needs avb_nb.evaluate.ais_log_likelihood, which this installation lacks ({e}); "
-                          "update avb_nb") from None
-    return ais_log_likelihood
-
 # %% ../../nbs/13_mnist.ipynb #ab4f7e5b
 def ais_values(model, x: torch.Tensor, cfg: MNISTConfig, cache: Path | None = None, seed: int = 0,
                progress: bool = True) -> dict:
     "AIS log p(x) for each row of binary `x`, in chunks of `cfg.ais_chunk` cached as `cache_<i>.pt`."
-    ais = _ais_fn(); dev = next(model.parameters()).device
+    dev = next(model.parameters()).device
     key = dict(steps=cfg.ais_steps, chains=cfg.ais_chains, leapfrog=cfg.ais_leapfrog, schedule=cfg.ais_schedule, seed=seed)
     log_px, se, acc, secs = [], [], [], 0.
     chunks = list(x.split(cfg.ais_chunk))
@@ -256,7 +250,7 @@ def ais_values(model, x: torch.Tensor, cfg: MNISTConfig, cache: Path | None = No
         if r is None or r.get('key') != key or len(r['log_px']) != len(xb):
             seed_everything(seed + i)
             xb = xb.to(dev)
-            res = ais(model.decoder.log_prob, xb, ais_init(model, xb), n_steps=cfg.ais_steps, n_chains=cfg.ais_chains,
+            res = ais_log_likelihood(model.decoder.log_prob, xb, ais_init(model, xb), n_steps=cfg.ais_steps, n_chains=cfg.ais_chains,
                       n_leapfrog=cfg.ais_leapfrog, schedule=cfg.ais_schedule, progress=progress)
             r = dict(key=key, log_px=res.log_px.detach().double().cpu(), se=res.se.detach().double().cpu(),
                      accept=float(res.accept), seconds=float(res.seconds))
@@ -404,9 +398,6 @@ def reproduce(preset: str | None = None, device='auto', seed: int = 0, out=None,
 class SliceTimeout(Exception):
     "The slice's budget ran out."
 
-def _sync(dev):
-    if torch.device(dev).type == 'cuda': torch.cuda.synchronize(dev)
-
 def _calibrate(name: str, cfg: MNISTConfig, x_train, xs: dict, device) -> dict:
     """Seconds per training step (CUDA-graph `fit` from scratch, warm-up and capture included in both timed runs, so
     they cancel) and per AIS transition of `name`. Untimed first runs take the one-time costs (CUDA context, kernel
@@ -415,7 +406,7 @@ def _calibrate(name: str, cfg: MNISTConfig, x_train, xs: dict, device) -> dict:
     seed_everything(cfg.seed); m = make_model(name, cfg).to(device)
     tc = train_config(name, cfg, device); x = xs['dynamic'][:cfg.ais_examples].to(device)
     def timed(f):
-        _sync(device); t0 = time.perf_counter(); f(); _sync(device); return time.perf_counter() - t0
+        sync(device); t0 = time.perf_counter(); f(); sync(device); return time.perf_counter() - t0
     train = lambda n: timed(lambda: fit(m, x_train, dataclasses.replace(tc, steps=n, log_every=n), None, progress=False))
     ais = lambda n: timed(lambda: ais_values(m.eval(), x, dataclasses.replace(cfg, ais_steps=n), progress=False))
     train(10); t = [train(10), train(10 + steps)]
@@ -566,7 +557,6 @@ def simulate(model, n: int, seed: int = 0) -> tuple[torch.Tensor, torch.Tensor]:
 
 def bdmc_values(model, x: torch.Tensor, z: torch.Tensor, cfg: MNISTConfig, seed: int = 0, progress: bool = False) -> dict:
     "Forward AIS (lower) and reverse AIS (upper) bounds on log p(x) per row of `x`, reverse chains from `z`; the table's AIS settings."
-    from avb_nb.evaluate import bdmc
     seed_everything(seed); t0 = time.time()
     r = bdmc(model.decoder.log_prob, x, z, init=ais_init(model, x), n_steps=cfg.ais_steps, n_chains=cfg.ais_chains,
              n_leapfrog=cfg.ais_leapfrog, schedule=cfg.ais_schedule, progress=progress)
