@@ -4,7 +4,7 @@
 
 # %% ../nbs/02_data.ipynb #056a9faf
 from __future__ import annotations
-import os, re, gzip, hashlib, tempfile, urllib.request, zipfile
+import os, re, gzip, math, hashlib, tempfile, urllib.request, zipfile
 from pathlib import Path
 from typing import Iterator
 import numpy as np
@@ -12,13 +12,16 @@ import torch
 from .core import get_device, repo_root, make_dirs, remove_if_empty
 
 # %% auto #0
-__all__ = ['DATA_ENV', 'CACHE_ENV', 'MNIST_MIRROR', 'MNIST_FILES', 'MNIST_SPLITS', 'LAROCHELLE_MIRROR', 'BINARIZED_MNIST',
-           'CELEBA_HELP', 'synthetic_2x2', 'eight_schools', 'DataError', 'DataUnavailable', 'cache_dir',
+__all__ = ['LOG_LIK_OPTIMUM_2X2', 'ES_NAMES', 'DATA_ENV', 'CACHE_ENV', 'MNIST_MIRROR', 'MNIST_FILES', 'MNIST_SPLITS',
+           'LAROCHELLE_MIRROR', 'BINARIZED_MNIST', 'CELEBA_HELP', 'synthetic_2x2', 'eight_schools',
+           'eight_schools_log_joint', 'EightSchoolsExact', 'DataError', 'DataUnavailable', 'cache_dir',
            'shared_data_dir', 'data_roots', 'find_file', 'sha256sum', 'check_sha256', 'download', 'fetch', 'read_idx',
            'load_mnist', 'binarize', 'Batches', 'mnist_batches', 'parse_amat', 'load_binarized_mnist', 'celeba_files',
            'load_celeba']
 
 # %% ../nbs/02_data.ipynb #dbb90a77
+LOG_LIK_OPTIMUM_2X2 = -math.log(4)   # the best average log-likelihood on the set: four equally likely images
+
 def synthetic_2x2() -> torch.Tensor:
     "The four one-hot 2x2 binary images of the paper's synthetic example, flattened: shape (4, 4)."
     return torch.eye(4)
@@ -28,6 +31,86 @@ def eight_schools() -> dict[str, torch.Tensor]:
     "Eight-schools data as the authors coded it: `y` (8,) and `sigma` (8,), float32."
     return dict(y=torch.tensor([2.8, 0.8, -0.3, 0.7, -0.1, 0.1, 1.8, 1.2]),
                 sigma=torch.tensor([0.8, 0.5, 0.8, 0.6, 0.5, 0.6, 0.5, 0.4]))
+
+# %% ../nbs/02_data.ipynb #61eece87
+ES_NAMES = ['mu', 'tau'] + [f'eta{j + 1}' for j in range(8)]
+
+def _es_data(y, sigma, dtype=torch.float64):
+    if y is None or sigma is None:
+        d = eight_schools(); y = d['y'] if y is None else y; sigma = d['sigma'] if sigma is None else sigma
+    y, sigma = torch.as_tensor(y, dtype=dtype), torch.as_tensor(sigma, dtype=dtype)
+    if y.shape != sigma.shape or y.dim() != 1: raise ValueError(f"y and sigma must be 1-D of one length, got {tuple(y.shape)}, {tuple(sigma.shape)}")
+    return y, sigma
+
+def _log_normal(x, mean=0., var=1.):
+    return -0.5 * (math.log(2 * math.pi) + torch.log(torch.as_tensor(var, dtype=x.dtype)) + (x - mean)**2 / var)
+
+def eight_schools_log_joint(z: torch.Tensor, y=None, sigma=None) -> torch.Tensor:
+    r"$\log p(y, z)$ for $z = (\mu, \tau, \eta_1, \dots, \eta_J)$ of shape (..., J+2); $\tau$ unconstrained. Default data: `eight_schools()`."
+    y, sigma = _es_data(y, sigma, z.dtype); y, sigma = y.to(z.device), sigma.to(z.device)
+    if z.shape[-1] != len(y) + 2: raise ValueError(f"z must end in dimension {len(y) + 2} (mu, tau, eta_1..{len(y)}), got {tuple(z.shape)}")
+    mu, tau, eta = z[..., 0], z[..., 1], z[..., 2:]
+    theta = mu[..., None] + tau[..., None] * eta
+    return (_log_normal(mu) + _log_normal(tau) + _log_normal(eta).sum(-1)
+            + _log_normal(y, theta, sigma**2).sum(-1))
+
+# %% ../nbs/02_data.ipynb #b6601e6c
+class EightSchoolsExact:
+    r"Exact Eight Schools posterior ($\tau$ unconstrained) by quadrature over $\tau$: evidence, density, moments, i.i.d. draws."
+    def __init__(self, y=None, sigma=None, tau_max: float = 8., n_grid: int = 16001):
+        self.y, self.sigma = _es_data(y, sigma)
+        self.tau = torch.linspace(-tau_max, tau_max, n_grid, dtype=torch.float64)
+        self.dtau = self.tau[1] - self.tau[0]
+        lj = _log_normal(self.tau) + self.log_lik_tau(self.tau)          # log p(tau, y) on the grid
+        self.log_evidence = (torch.logsumexp(lj, 0) + torch.log(self.dtau)).item()
+        self.w = torch.softmax(lj, 0)                                     # quadrature weights of p(tau | y)
+        self.cdf = torch.cumsum(self.w, 0)
+
+    def _P_b(self, tau):
+        v = self.sigma**2 + tau[..., None]**2
+        return 1 + (1 / v).sum(-1), (self.y / v).sum(-1), v
+
+    def log_lik_tau(self, tau) -> torch.Tensor:
+        r"$\log p(y \mid \tau)$, with $\mu$ and $\eta$ integrated out."
+        P, b, v = self._P_b(tau)
+        return -0.5 * (torch.log(2 * math.pi * v) + self.y**2 / v).sum(-1) - 0.5 * torch.log(P) + b**2 / (2 * P)
+
+    def tau_density(self, tau) -> torch.Tensor:
+        r"$p(\tau \mid y)$."
+        return (_log_normal(tau) + self.log_lik_tau(tau) - self.log_evidence).exp()
+
+    def log_prob(self, z: torch.Tensor) -> torch.Tensor:
+        r"Exact $\log p(z \mid y)$ for z (..., 10)."
+        return eight_schools_log_joint(z.double(), self.y, self.sigma) - self.log_evidence
+
+    def _cond_moments(self, tau):
+        "Mean (n, 10) and covariance (n, 10, 10) of z given tau."
+        P, b, v = self._P_b(tau); a = tau[:, None] / v; m = b / P
+        mean = torch.cat([m[:, None], tau[:, None], a * (self.y - m[:, None])], 1)
+        c = torch.cat([torch.ones_like(tau)[:, None], torch.zeros_like(tau)[:, None], -a], 1)   # z - E = c * (mu - m) + ...
+        cov = c[:, :, None] * c[:, None, :] / P[:, None, None]
+        idx = torch.arange(2, len(self.y) + 2)
+        cov[:, idx, idx] += self.sigma**2 / v
+        return mean, cov
+
+    def moments(self):
+        "Exact posterior mean (10,) and covariance (10, 10)."
+        mean, cov = self._cond_moments(self.tau)
+        m = (self.w[:, None] * mean).sum(0)
+        second = (self.w[:, None, None] * (cov + mean[:, :, None] * mean[:, None, :])).sum(0)
+        return m, second - m[:, None] * m[None, :]
+
+    def sample(self, n: int, generator=None) -> torch.Tensor:
+        "n exact i.i.d. posterior draws (n, 10), float64."
+        u = torch.rand(n, dtype=torch.float64, generator=generator)
+        i = torch.searchsorted(self.cdf, u).clamp(max=len(self.tau) - 1)
+        tau = self.tau[i] + (torch.rand(n, dtype=torch.float64, generator=generator) - 0.5) * self.dtau
+        P, b, v = self._P_b(tau)
+        mu = b / P + torch.randn(n, dtype=torch.float64, generator=generator) / P.sqrt()
+        prec = 1 + tau[:, None]**2 / self.sigma**2
+        eta_mean = tau[:, None] * (self.y - mu[:, None]) / v
+        eta = eta_mean + torch.randn(n, len(self.y), dtype=torch.float64, generator=generator) / prec.sqrt()
+        return torch.cat([mu[:, None], tau[:, None], eta], 1)
 
 # %% ../nbs/02_data.ipynb #2415d3c5
 DATA_ENV, CACHE_ENV = 'AVB_NB_DATA', 'AVB_NB_CACHE'

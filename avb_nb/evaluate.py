@@ -11,12 +11,15 @@ import numpy as np
 import torch
 from scipy.spatial import cKDTree
 from scipy.special import digamma, gammaln
+import torch.nn.functional as F
+from .core import mean_se
 from .hmc import log_prob_and_grad
+from .objectives import log_std_normal
 
 # %% auto #0
-__all__ = ['drop_duplicates', 'knn_kl', 'knn_entropy', 'knn_kl_one_sample', 'log_px_quadrature', 'log_px_importance',
-           'ais_schedule', 'AISResult', 'ais_log_likelihood', 'BDMCResult', 'bdmc', 'avb_elbo_estimate',
-           'ais_throughput']
+__all__ = ['PAPER_TABLE1', 'drop_duplicates', 'knn_kl', 'knn_entropy', 'knn_kl_one_sample', 'log_px_quadrature',
+           'log_px_importance', 'table1_metrics', 'ais_schedule', 'AISResult', 'ais_log_likelihood', 'BDMCResult',
+           'bdmc', 'ais_throughput']
 
 # %% ../nbs/07_evaluate.ipynb #fcd0d912
 def _points(x, name) -> np.ndarray:
@@ -130,6 +133,39 @@ def log_px_importance(log_lik: Callable, x: torch.Tensor, proposal, n_samples: i
     ll = _call_log_lik(log_lik, _rep(x, n_samples), z.reshape(-1, z.shape[-1])).view(n_samples, B)
     log_w = ll + _log_prob(prior, z) - _log_prob(proposal, z)
     return _log_mean_exp(log_w), _lme_se(log_w)
+
+# %% ../nbs/07_evaluate.ipynb #2e7fe052
+PAPER_TABLE1 = {                 # Mescheder et al. (2017), Table 1 ('≈' values as printed)
+    'vae': dict(log_likelihood=-1.568, reconstruction_error=88.5e-3, elbo=-1.697, kl_qz_pz=0.165),
+    'avb': dict(log_likelihood=-1.403, reconstruction_error=5.77e-3, elbo=-1.421, kl_qz_pz=0.026)}
+
+@torch.no_grad()
+def table1_metrics(model, x: torch.Tensor, n_grid: int = 401, grid_lim: float = 6., n_eval: int = 5000, kl_splits: int = 5,
+                   knn_k: int = 3) -> dict:
+    """Table 1's metrics for a trained `model` of a 2-D latent on the images `x` (4, 4), with standard errors: exact
+    log p(x) by quadrature on an `n_grid`^2 grid over [-grid_lim, grid_lim]^2 (and its change when the grid is halved),
+    then reconstruction error, ELBO and kNN KL(q(z) || p(z)) from `n_eval` codes per image (`kl_splits` splits)."""
+    model.eval()
+    log_lik = lambda x, z: model.decoder.log_prob(x, z)
+    lp = log_px_quadrature(log_lik, x, 2, grid_lim, n_grid).double()
+    lp_half = log_px_quadrature(log_lik, x, 2, grid_lim, (n_grid + 1) // 2).double()
+    xr = x.repeat(n_eval, 1)                                      # row s*4 + i is x[i]
+    z = model.encode(xr)
+    rec = F.binary_cross_entropy_with_logits(model.decoder(z), xr, reduction='none').mean(1)
+    elbo = model.elbo(xr)                                             # one z per row, fresh draws
+    zs = z.double().cpu().chunk(kl_splits)                       # each chunk holds all four images equally
+    kls = torch.tensor([knn_kl_one_sample(c, log_std_normal, k=knn_k) for c in zs])
+    out = dict(log_likelihood=lp.mean().item(), log_px=lp.tolist(),
+               log_likelihood_grid_error=(lp - lp_half).abs().max().item(),
+               log_total_mass=torch.logsumexp(lp, 0).item())         # log sum_i p(x_i) <= 0
+    for k, v in dict(reconstruction_error=rec, elbo=elbo).items():
+        out[k], out[k + '_se'] = mean_se(v)
+    out['elbo_kind'] = ('exact: analytic KL + Monte Carlo reconstruction' if model.adversary is None
+                        else 'adversary estimate: E[log p(x|z) - T(x, z)]')
+    out['kl_qz_pz'] = knn_kl_one_sample(z.double().cpu(), log_std_normal, k=knn_k)
+    out['kl_qz_pz_se'] = (kls.std() / math.sqrt(kl_splits)).item()
+    out['kl_qz_pz_splits'] = kls.tolist()
+    return out
 
 # %% ../nbs/07_evaluate.ipynb #ee88eb01
 def ais_schedule(n_steps: int, kind: str = 'sigmoid', delta: float = 4.) -> torch.Tensor:
@@ -288,17 +324,6 @@ def bdmc(log_lik: Callable, x: torch.Tensor, z_post: torch.Tensor, init=None, n_
     step = lower.step_table.flip(0).repeat(1, n_chains)                 # the forward pass's frozen steps, reversed
     logw, _, _, _ = _anneal(terms, z, ais_schedule(n_steps, schedule).flip(0), std, step, n_leapfrog, progress=progress)
     return BDMCResult(lower, -_log_mean_exp(logw.view(n_chains, x.shape[0])))
-
-# %% ../nbs/07_evaluate.ipynb #e3d6f9df
-@torch.no_grad()
-def avb_elbo_estimate(x: torch.Tensor, sample_z: Callable, log_lik: Callable, adversary: Callable, n_samples: int = 1) -> dict:
-    r"""AVB's ELBO estimate (not a bound): the mean of $\log p(x \mid z) - T(x, z)$ over $z$ = `sample_z(x)` $\sim q(z \mid x)$.
-    `adversary(x, z)` is $T$, the estimate of $\log q(z \mid x) - \log p(z)$. Returns per-example values and their means."""
-    xr = _rep(x, n_samples); z = sample_z(xr)
-    rec = _call_log_lik(log_lik, xr, z).view(n_samples, -1).mean(0)
-    kl = adversary(xr, z).reshape(n_samples, -1).mean(0)
-    return dict(elbo_estimate=(rec - kl), reconstruction=rec, kl_estimate=kl,
-                mean=(rec - kl).mean().item(), mean_reconstruction=rec.mean().item(), mean_kl_estimate=kl.mean().item())
 
 # %% ../nbs/07_evaluate.ipynb #805307a8
 def ais_throughput(decoder_log_lik: Callable, z_dim: int, x: torch.Tensor, device='cpu', n_chains: int = 16,

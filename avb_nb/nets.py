@@ -13,7 +13,8 @@ import torch.nn.functional as F
 __all__ = ['mlp', 'init_small_', 'MLPTrunk', 'ConvTrunk', 'BlackBoxEncoder', 'mlp_encoder', 'conv_encoder', 'GaussianEncoder',
            'gaussian_mlp_encoder', 'gaussian_conv_encoder', 'BasisMLPs', 'ACEncoder', 'ac_mlp_encoder',
            'ac_conv_encoder', 'Decoder', 'MLPDecoder', 'ConvDecoder', 'conv_decoder28', 'conv_decoder64', 'ResBlock',
-           'ResNetDecoder', 'leaky_relu', 'Adversary', 'mlp_adversary', 'conv_adversary', 'NeuralSampler', 'ZAdversary',
+           'InjectedStage', 'check_widths', 'ResNetTrunk', 'InjectedResNetDecoder', 'leaky_relu', 'Adversary',
+           'mlp_adversary', 'conv_adversary', 'DistinctXAdversary', 'NeuralSampler', 'ZAdversary', 'DataDiscriminator',
            'StridedConvTrunk', 'SoftplusConvDecoder', 'glorot_init_']
 
 # %% ../nbs/03_nets.ipynb #fb38b9ec
@@ -270,16 +271,78 @@ class ResBlock(nn.Module):
         self.body = nn.Sequential(act(), nn.Conv2d(c, c, 3, padding=1), act(), nn.Conv2d(c, c, 3, padding=1))
     def forward(self, h): return h + self.body(h)
 
-class ResNetDecoder(Decoder):
-    "linear -> (widths[0], 4, 4) -> per scale: `n_blocks` ResBlocks, upsample x2, conv -> ... -> image."
-    def __init__(self, z_dim: int, x_shape=(3, 64, 64), widths=(256, 128, 64, 32, 16), n_blocks: int = 3, act=nn.ELU, **kw):
-        super().__init__(z_dim, x_shape, **kw)
-        if 4 * 2 ** (len(widths) - 1) != x_shape[1]: raise ValueError(f"4 doubled {len(widths) - 1} times is not {x_shape[1]}")
-        layers = [nn.Linear(z_dim, widths[0] * 16), nn.Unflatten(1, (widths[0], 4, 4))]
-        for a, b in zip(widths[:-1], widths[1:]):
-            layers += [*(ResBlock(a, act) for _ in range(n_blocks)), nn.Upsample(scale_factor=2), nn.Conv2d(a, b, 3, padding=1)]
-        layers += [*(ResBlock(widths[-1], act) for _ in range(n_blocks)), act(), nn.Conv2d(widths[-1], x_shape[0], 3, padding=1), nn.Flatten(1)]
-        self.net = nn.Sequential(*layers)
+
+# %% ../nbs/03_nets.ipynb #c869fb0c
+class InjectedStage(nn.Module):
+    "`n_blocks` `nets.ResBlock`s at one scale; before each, a learned projection `W_i c` is added to every feature map."
+    def __init__(self, width: int, n_blocks: int = 3, c_dim: int = 0, act=nn.ELU):
+        super().__init__()
+        self.blocks = nn.ModuleList(ResBlock(width, act) for _ in range(n_blocks))
+        self.proj = nn.ModuleList(nn.Linear(c_dim, width, bias=False) for _ in range(n_blocks)) if c_dim else None
+
+    def forward(self, h, c=None):
+        for i, block in enumerate(self.blocks):
+            if self.proj is not None: h = h + self.proj[i](c)[:, :, None, None]
+            h = block(h)
+        return h
+
+def check_widths(widths, size: int, what: str) -> int:
+    "The base resolution `size / 2**(len(widths) - 1)`, with a clear error if it is not a whole number >= 1."
+    n = len(widths) - 1
+    if len(widths) < 1 or size % 2 ** n or size // 2 ** n < 1:
+        raise ValueError(f"{what} {tuple(widths)}: {size} px halved {n} times is not a whole number of pixels; "
+                         f"give at most {int(math.log2(size)) + 1} widths")
+    return size // 2 ** n
+
+# %% ../nbs/03_nets.ipynb #6fd72514
+class ResNetTrunk(nn.Module):
+    """Black-box encoder trunk: 3x3 conv, then per scale an `InjectedStage` (noise `eps` projected into every
+    block) and a stride-2 conv to the next width; `widths` run from full resolution down. Output `(batch, out_dim)`."""
+    def __init__(self, img_shape=(3, 64, 64), widths=(32, 64, 128, 256, 256), n_blocks: int = 3,
+                 eps_dim: int = 128, act=nn.ELU):
+        super().__init__()
+        self.img_shape, self.eps_dim = tuple(img_shape), eps_dim
+        base = check_widths(widths, img_shape[1], 'encoder widths')
+        self.stem = nn.Conv2d(img_shape[0], widths[0], 3, padding=1)
+        self.stages = nn.ModuleList(InjectedStage(w, n_blocks, eps_dim, act) for w in widths)
+        self.down = nn.ModuleList(nn.Sequential(act(), nn.Conv2d(a, b, 3, stride=2, padding=1))
+                                  for a, b in zip(widths[:-1], widths[1:]))
+        self.act, self.out_dim = act(), widths[-1] * base * base
+
+    def forward(self, x, eps=None):
+        if x.dim() != 4 or tuple(x.shape[1:]) != self.img_shape:
+            raise ValueError(f"expected images of shape (batch, {', '.join(map(str, self.img_shape))}), got {tuple(x.shape)}")
+        h = self.stem(2 * x - 1)
+        for i, stage in enumerate(self.stages):
+            h = stage(h, eps)
+            if i < len(self.down): h = self.down[i](h)
+        return self.act(h).flatten(1)
+
+# %% ../nbs/03_nets.ipynb #ad1e3f41
+class _InjectedGenerator(nn.Module):
+    def __init__(self, z_dim, x_shape, widths, n_blocks, act):
+        super().__init__()
+        self.base = check_widths(widths, x_shape[1], 'decoder widths')
+        self.fc = nn.Linear(z_dim, widths[0] * self.base ** 2)
+        self.stages = nn.ModuleList(InjectedStage(w, n_blocks, z_dim, act) for w in widths)
+        self.up = nn.ModuleList(nn.Sequential(nn.Upsample(scale_factor=2), nn.Conv2d(a, b, 3, padding=1))
+                                for a, b in zip(widths[:-1], widths[1:]))
+        self.out = nn.Sequential(act(), nn.Conv2d(widths[-1], x_shape[0], 3, padding=1))
+
+    def forward(self, z):
+        h = self.fc(z).view(z.shape[0], -1, self.base, self.base)
+        for i, stage in enumerate(self.stages):
+            h = stage(h, z)
+            if i < len(self.up): h = self.up[i](h)
+        return self.out(h).float().flatten(1)
+
+class InjectedResNetDecoder(Decoder):
+    """Gaussian (default) decoder: linear -> 4x4 -> per scale `n_blocks` ResBlocks, each fed a learned projection
+    of z, then upsample x2 and conv; `widths` run from 4 px up to full resolution."""
+    def __init__(self, z_dim: int = 64, x_shape=(3, 64, 64), widths=(256, 256, 128, 64, 32), n_blocks: int = 3,
+                 act=nn.ELU, likelihood: str = 'gaussian', sigma: float = 0.1, learn_sigma: bool = False):
+        super().__init__(z_dim, x_shape, likelihood=likelihood, sigma=sigma, learn_sigma=learn_sigma)
+        self.net = _InjectedGenerator(z_dim, self.x_shape, widths, n_blocks, act)
 
 # %% ../nbs/03_nets.ipynb #fcaf9143
 def leaky_relu() -> nn.Module:
@@ -321,6 +384,19 @@ def conv_adversary(z_dim: int, img_shape=(1, 28, 28), widths=(64, 128, 256), str
     trunk = ConvTrunk(img_shape, widths, strides, act=leaky_relu)
     return Adversary(trunk, z_dim, trunk.out_dim, hidden, inner_dim)
 
+# %% ../nbs/03_nets.ipynb #dx0adv01
+class DistinctXAdversary(Adversary):
+    """`nets.Adversary` that evaluates its x-branches once per distinct x in the batch (same function, less work on a
+    CPU). On a GPU it is the plain `Adversary`: `torch.unique` waits for the device, which a CUDA graph cannot capture."""
+    def forward(self, x, z):
+        if x.is_cuda: return super().forward(x, z)
+        z = z.reshape(z.shape[0], self.z_dim)
+        xu, inv = torch.unique(x.reshape(x.shape[0], -1), dim=0, return_inverse=True)
+        h = self.x_net(xu)
+        T = (self.theta(h)[inv] * self.s(z)).sum(1) + self.Tx(h)[inv, 0] + self.Tz(z)[:, 0]
+        return T + 0.5 * (z ** 2).sum(1) if self.prior_term else T
+
+
 # %% ../nbs/03_nets.ipynb #8ef15b95
 class NeuralSampler(nn.Module):
     r"Implicit $q(z)$: $z = \mathrm{net}(\epsilon)$ with $\epsilon \sim \mathcal N(0, I)$ of dimension `eps_dim`. `forward(eps)`; `sample(n)` draws the noise."
@@ -346,6 +422,16 @@ class ZAdversary(nn.Module):
         z = _check_flat(z, self.z_dim, 'z')
         T = self.net(z).squeeze(1)
         return T + 0.5 * (z ** 2).sum(1) if self.prior_term else T
+
+# %% ../nbs/03_nets.ipynb #f0f712f5
+class DataDiscriminator(nn.Module):
+    "D(x) -> logit, shape `(batch,)`: a conv trunk (leaky ReLU) and a linear output initialised near zero."
+    def __init__(self, img_shape=(1, 28, 28), widths=(64, 128, 256), strides=(2, 2, 2)):
+        super().__init__()
+        self.trunk = ConvTrunk(img_shape, widths, strides, act=lambda: nn.LeakyReLU(0.2))
+        self.out = init_small_(nn.Linear(self.trunk.out_dim, 1))
+    def forward(self, x): return self.out(self.trunk(x)).squeeze(1)
+
 
 # %% ../nbs/03_nets.ipynb #rel0code
 class StridedConvTrunk(nn.Module):

@@ -12,7 +12,7 @@ from .nets import GaussianEncoder, ACEncoder
 
 # %% auto #0
 __all__ = ['LOG2PI', 'log_std_normal', 'log_normal', 'adversary_loss', 'kl_adversary_loss', 'primal_loss', 'gaussian_kl',
-           'ac_normalise', 'ac_kl', 'VAE', 'AVB', 'AVBAC', 'AAE', 'AVBVI']
+           'ac_normalise', 'ac_kl', 'VAE', 'AVB', 'AVBAC', 'AAE', 'BiGAN', 'AlphaGAN', 'AVBVI']
 
 # %% ../nbs/04_objectives.ipynb #69d213c9
 LOG2PI = math.log(2 * math.pi)
@@ -195,6 +195,71 @@ class AAE(_Model):
         r"Per-example AAE objective $\log p_\theta(x \mid z) - T(z)$ ($T(z)$ estimates the aggregate KL; not a bound on $\log p(x)$)."
         return torch.stack([self.decoder.log_prob(x, z) - self.adversary(z)
                             for z in (self.encode(x) for _ in range(n_samples))]).mean(0)
+
+# %% ../nbs/04_objectives.ipynb #9f914a12
+class _NoBound(_Model):
+    "A latent-variable model whose objective bounds no likelihood."
+    @torch.no_grad()
+    def elbo(self, x, n_samples: int = 1) -> torch.Tensor:
+        "NaN per example: the objective bounds nothing (the discriminators estimate its terms only up to constants)."
+        return torch.full((x.shape[0],), float('nan'), device=x.device)
+
+class BiGAN(_NoBound):
+    """BiGAN / ALI with the library's protocol: encoder z = E(x) (black-box, noise injected), generator `decoder`
+    (its sigmoid means G(z) are the relaxed x of generated pairs), joint discriminator `adversary(x, z) -> logit`.
+    `adversary`: loss (3.3) on (x, E(x)) labelled 1 vs (G(z), z) labelled 0; `primal`: the same with labels swapped."""
+    def __init__(self, encoder: nn.Module, decoder: nn.Module, adversary: nn.Module):
+        super().__init__(encoder, decoder, adversary)
+
+    def _pairs(self, x):
+        "Real pairs (x, E(x)) stacked over generated pairs (G(z), z), z ~ N(0, I)."
+        z_q = self.encode(x); z_p = torch.randn_like(z_q)
+        return torch.cat([x, self.decoder.mean(z_p).reshape(x.shape)]), torch.cat([z_q, z_p])
+
+    def losses(self, x) -> dict:
+        T_q, T_p = self.adversary(*self._pairs(x)).chunk(2)
+        return dict(primal=F.softplus(T_q).mean() + F.softplus(-T_p).mean(), **adversary_loss(T_q, T_p))
+
+    def adversary_losses(self, x) -> dict:
+        with torch.no_grad(): pairs = self._pairs(x)
+        return adversary_loss(*self.adversary(*pairs).chunk(2))
+
+
+# %% ../nbs/04_objectives.ipynb #0f426e63
+class AlphaGAN(_NoBound):
+    """alpha-GAN with the library's protocol: encoder, generator `decoder` (Bernoulli logits; sigmoid means are the
+    generated images), code discriminator `code_disc(z)`, data discriminator `data_disc(x)`, L1 weight `l1_weight`.
+    `adversary` covers both discriminators, `primal` the encoder and generator."""
+    def __init__(self, encoder, decoder, code_disc, data_disc, l1_weight: float = 1.):
+        if not l1_weight >= 0: raise ValueError(f"l1_weight must be >= 0, got {l1_weight!r}")
+        super().__init__(encoder, decoder)
+        self.code_disc, self.data_disc, self.l1_weight = code_disc, data_disc, l1_weight
+
+    def adversary_parameters(self) -> list: return [*self.code_disc.parameters(), *self.data_disc.parameters()]
+
+    def _forward(self, x):
+        z_q = self.encode(x); z_p = torch.randn_like(z_q)
+        x_rec, x_gen = self.decoder.mean(z_q).reshape(x.shape), self.decoder.mean(z_p).reshape(x.shape)
+        return z_q, z_p, x_rec, x_gen
+
+    def _adversary_terms(self, x, z_q, z_p, x_rec, x_gen):
+        C_q, C_p = self.code_disc(torch.cat([z_q, z_p])).chunk(2)
+        C = adversary_loss(C_q, C_p)
+        D_real, D_rec, D_gen = self.data_disc(torch.cat([x, x_rec, x_gen])).chunk(3)
+        loss_D = F.softplus(-D_real).mean() + 0.5 * (F.softplus(D_rec).mean() + F.softplus(D_gen).mean())
+        return dict(adversary=C['adversary'] + loss_D, loss_C=C['adversary'].detach(), loss_D=loss_D.detach(),
+                    C_q=C['D_q'], C_p=C['D_p']), (C_q, D_rec, D_gen)
+
+    def losses(self, x) -> dict:
+        z_q, z_p, x_rec, x_gen = self._forward(x)
+        terms, (C_q, D_rec, D_gen) = self._adversary_terms(x, z_q, z_p, x_rec, x_gen)
+        l1 = (x - x_rec).abs().flatten(1).sum(1).mean()
+        primal = self.l1_weight * l1 + F.softplus(-D_rec).mean() + F.softplus(-D_gen).mean() + F.softplus(C_q).mean()
+        return dict(terms, primal=primal, l1=l1.detach())
+
+    def adversary_losses(self, x) -> dict:
+        with torch.no_grad(): parts = self._forward(x)
+        return self._adversary_terms(x, *parts)[0]
 
 # %% ../nbs/04_objectives.ipynb #aba25c14
 class AVBVI(nn.Module):

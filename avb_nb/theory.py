@@ -9,10 +9,11 @@ from typing import Callable
 import torch
 import torch.nn.functional as F
 from torch.distributions import MultivariateNormal, Normal
+from .objectives import adversary_loss, kl_adversary_loss
 
 # %% auto #0
-__all__ = ['optimal_T', 'fit_discriminator', 'linear_gaussian_log_marginal', 'linear_gaussian_posterior', 'linear_gaussian_elbo',
-           'pointwise_mutual_information', 'linear_gaussian_ml', 'optimal_T_kl']
+__all__ = ['LOSSES', 'optimal_T', 'fit_discriminator', 'linear_gaussian_log_marginal', 'linear_gaussian_posterior',
+           'linear_gaussian_elbo', 'pointwise_mutual_information', 'linear_gaussian_ml', 'optimal_T_kl']
 
 # %% ../nbs/01_theory.ipynb #66541c0e
 def optimal_T(log_q: torch.Tensor, log_p: torch.Tensor) -> torch.Tensor:
@@ -20,23 +21,20 @@ def optimal_T(log_q: torch.Tensor, log_p: torch.Tensor) -> torch.Tensor:
     return log_q - log_p
 
 # %% ../nbs/01_theory.ipynb #be190138
-def _adversary_loss(t_q: torch.Tensor, t_p: torch.Tensor, objective: str | Callable = 'js') -> torch.Tensor:
-    "Minus (3.3) (`'js'`, logits, q labelled 1), (6.10) (`'kl'`), or a callable `objective(t_q, t_p)`."
-    if callable(objective): return objective(t_q, t_p)
-    if objective == 'js': return (F.binary_cross_entropy_with_logits(t_q, torch.ones_like(t_q))
-                                  + F.binary_cross_entropy_with_logits(t_p, torch.zeros_like(t_p)))
-    if objective == 'kl': return torch.exp(t_p - 1).mean() - t_q.mean()
-    raise ValueError(f"objective must be 'js', 'kl' or a callable(t_q, t_p), got {objective!r}")
+LOSSES = dict(js=adversary_loss, kl=kl_adversary_loss)    # the objectives page's (3.3) and (6.10), on logits
 
 def fit_discriminator(T: torch.nn.Module, sample: Callable, objective: str | Callable = 'js',
                       steps: int = 600, batch: int = 256, lr: float = 1e-2) -> list[float]:
     "Train `T` in place on `u_q, u_p = sample(batch)` (q labelled 1, p labelled 0); returns the losses."
+    if not (callable(objective) or objective in LOSSES):
+        raise ValueError(f"objective must be 'js', 'kl' or a callable(t_q, t_p), got {objective!r}")
+    loss_fn = objective if callable(objective) else lambda t_q, t_p: LOSSES[objective](t_q, t_p)['adversary']
     opt = torch.optim.Adam(T.parameters(), lr=lr)
     sched = torch.optim.lr_scheduler.CosineAnnealingLR(opt, steps)
     losses = []
     for _ in range(steps):
         u_q, u_p = sample(batch)
-        loss = _adversary_loss(T(u_q).squeeze(-1), T(u_p).squeeze(-1), objective)
+        loss = loss_fn(T(u_q).squeeze(-1), T(u_p).squeeze(-1))
         opt.zero_grad(); loss.backward(); opt.step(); sched.step()
         losses.append(loss.item())
     T.eval()

@@ -16,86 +16,15 @@ from tqdm.auto import tqdm
 from ..core import (Config, mean_se, sync, get_device, seed_everything, save_metrics, load_metrics, results_dir,
                          atomic_write_text, device_name)
 from ..data import celeba_files, load_celeba
-from ..nets import ResBlock, BlackBoxEncoder, Decoder, conv_adversary
+from ..nets import check_widths, BlackBoxEncoder, ResNetTrunk, InjectedResNetDecoder, conv_adversary
 from ..objectives import AVB
 from ..train import fit, TrainConfig, TrainStep
+from ..report import to_uint8, tile, subsample
 
 # %% auto #0
-__all__ = ['NAME', 'TEST_START', 'GITIGNORE', 'InjectedStage', 'ResNetTrunk', 'InjectedResNetDecoder', 'CelebAConfig',
-           'make_model', 'n_params', 'file_number', 'split_files', 'load_split', 'evaluate', 'tile', 'posterior_mean',
-           'figure_data', 'plot_figures', 'train_config', 'subsample', 'reproduce', 'summary_table', 'estimate']
-
-# %% ../../nbs/14_celeba.ipynb #c869fb0c
-class InjectedStage(nn.Module):
-    "`n_blocks` `nets.ResBlock`s at one scale; before each, a learned projection `W_i c` is added to every feature map."
-    def __init__(self, width: int, n_blocks: int = 3, c_dim: int = 0, act=nn.ELU):
-        super().__init__()
-        self.blocks = nn.ModuleList(ResBlock(width, act) for _ in range(n_blocks))
-        self.proj = nn.ModuleList(nn.Linear(c_dim, width, bias=False) for _ in range(n_blocks)) if c_dim else None
-
-    def forward(self, h, c=None):
-        for i, block in enumerate(self.blocks):
-            if self.proj is not None: h = h + self.proj[i](c)[:, :, None, None]
-            h = block(h)
-        return h
-
-def _check_widths(widths, size: int, what: str) -> int:
-    "The base resolution `size / 2**(len(widths) - 1)`, with a clear error if it is not a whole number >= 1."
-    n = len(widths) - 1
-    if len(widths) < 1 or size % 2 ** n or size // 2 ** n < 1:
-        raise ValueError(f"{what} {tuple(widths)}: {size} px halved {n} times is not a whole number of pixels; "
-                         f"give at most {int(math.log2(size)) + 1} widths")
-    return size // 2 ** n
-
-# %% ../../nbs/14_celeba.ipynb #6fd72514
-class ResNetTrunk(nn.Module):
-    """Black-box encoder trunk: 3x3 conv, then per scale an `InjectedStage` (noise `eps` projected into every
-    block) and a stride-2 conv to the next width; `widths` run from full resolution down. Output `(batch, out_dim)`."""
-    def __init__(self, img_shape=(3, 64, 64), widths=(32, 64, 128, 256, 256), n_blocks: int = 3,
-                 eps_dim: int = 128, act=nn.ELU):
-        super().__init__()
-        self.img_shape, self.eps_dim = tuple(img_shape), eps_dim
-        base = _check_widths(widths, img_shape[1], 'encoder widths')
-        self.stem = nn.Conv2d(img_shape[0], widths[0], 3, padding=1)
-        self.stages = nn.ModuleList(InjectedStage(w, n_blocks, eps_dim, act) for w in widths)
-        self.down = nn.ModuleList(nn.Sequential(act(), nn.Conv2d(a, b, 3, stride=2, padding=1))
-                                  for a, b in zip(widths[:-1], widths[1:]))
-        self.act, self.out_dim = act(), widths[-1] * base * base
-
-    def forward(self, x, eps=None):
-        if x.dim() != 4 or tuple(x.shape[1:]) != self.img_shape:
-            raise ValueError(f"expected images of shape (batch, {', '.join(map(str, self.img_shape))}), got {tuple(x.shape)}")
-        h = self.stem(2 * x - 1)
-        for i, stage in enumerate(self.stages):
-            h = stage(h, eps)
-            if i < len(self.down): h = self.down[i](h)
-        return self.act(h).flatten(1)
-
-# %% ../../nbs/14_celeba.ipynb #ad1e3f41
-class _InjectedGenerator(nn.Module):
-    def __init__(self, z_dim, x_shape, widths, n_blocks, act):
-        super().__init__()
-        self.base = _check_widths(widths, x_shape[1], 'decoder widths')
-        self.fc = nn.Linear(z_dim, widths[0] * self.base ** 2)
-        self.stages = nn.ModuleList(InjectedStage(w, n_blocks, z_dim, act) for w in widths)
-        self.up = nn.ModuleList(nn.Sequential(nn.Upsample(scale_factor=2), nn.Conv2d(a, b, 3, padding=1))
-                                for a, b in zip(widths[:-1], widths[1:]))
-        self.out = nn.Sequential(act(), nn.Conv2d(widths[-1], x_shape[0], 3, padding=1))
-
-    def forward(self, z):
-        h = self.fc(z).view(z.shape[0], -1, self.base, self.base)
-        for i, stage in enumerate(self.stages):
-            h = stage(h, z)
-            if i < len(self.up): h = self.up[i](h)
-        return self.out(h).float().flatten(1)
-
-class InjectedResNetDecoder(Decoder):
-    """Gaussian (default) decoder: linear -> 4x4 -> per scale `n_blocks` ResBlocks, each fed a learned projection
-    of z, then upsample x2 and conv; `widths` run from 4 px up to full resolution."""
-    def __init__(self, z_dim: int = 64, x_shape=(3, 64, 64), widths=(256, 256, 128, 64, 32), n_blocks: int = 3,
-                 act=nn.ELU, likelihood: str = 'gaussian', sigma: float = 0.1, learn_sigma: bool = False):
-        super().__init__(z_dim, x_shape, likelihood=likelihood, sigma=sigma, learn_sigma=learn_sigma)
-        self.net = _InjectedGenerator(z_dim, self.x_shape, widths, n_blocks, act)
+__all__ = ['NAME', 'TEST_START', 'GITIGNORE', 'CelebAConfig', 'make_model', 'n_params', 'file_number', 'split_files',
+           'load_split', 'evaluate', 'posterior_mean', 'figure_data', 'plot_figures', 'train_config', 'reproduce',
+           'summary_table', 'estimate']
 
 # %% ../../nbs/14_celeba.ipynb #9bf3ae97
 NAME = 'celeba'
@@ -157,7 +86,7 @@ class CelebAConfig(Config):
                 raise ValueError(f"CelebAConfig.{f} must be a positive integer or None (all), got {v!r}")
         if not self.sigma > 0: raise ValueError(f"sigma must be positive, got {self.sigma!r}")
         if self.n_interp < 2: raise ValueError(f"n_interp must be >= 2 (the two end points), got {self.n_interp}")
-        _check_widths(self.enc_widths, self.size, 'enc_widths'); _check_widths(self.dec_widths, self.size, 'dec_widths')
+        check_widths(self.enc_widths, self.size, 'enc_widths'); check_widths(self.dec_widths, self.size, 'dec_widths')
         for f in ('enc_widths', 'dec_widths', 'adv_widths', 'adv_hidden', 'betas'): setattr(self, f, tuple(getattr(self, f)))
 
 # %% ../../nbs/14_celeba.ipynb #e99021db
@@ -222,17 +151,6 @@ def evaluate(model: AVB, x: torch.Tensor, batch: int = 100) -> dict:
                 elbo_estimate_nats=r['elbo'], D_q=r['D_q']['mean'], D_p=r['D_p']['mean'], n=len(x))
 
 # %% ../../nbs/14_celeba.ipynb #eef6f86e
-def _to_hwc(x: torch.Tensor) -> np.ndarray:
-    return (x.float().clamp(0, 1) * 255).round().to(torch.uint8).permute(0, 2, 3, 1).cpu().numpy()
-
-def tile(imgs: np.ndarray, ncol: int, pad: int = 2) -> np.ndarray:
-    "uint8 images (N, H, W, 3) tiled in rows of `ncol` on a white background."
-    n, h, w, _ = imgs.shape; nrow = -(-n // ncol)
-    g = np.full((nrow * (h + pad) + pad, ncol * (w + pad) + pad, 3), 255, np.uint8)
-    for i, im in enumerate(imgs):
-        r, c = divmod(i, ncol); g[pad + r*(h + pad): (r + 1)*(h + pad), pad + c*(w + pad): (c + 1)*(w + pad)] = im
-    return g
-
 @torch.no_grad()
 def posterior_mean(model: AVB, x: torch.Tensor, n: int = 16) -> torch.Tensor:
     "The average of `n` draws z ~ q(z|x) per image."
@@ -242,9 +160,10 @@ def posterior_mean(model: AVB, x: torch.Tensor, n: int = 16) -> torch.Tensor:
 def figure_data(model: AVB, x_test: torch.Tensor, cfg: CelebAConfig, seed: int = 0) -> dict:
     "uint8 arrays: `samples`, `originals`/`reconstructions` (first n_recon test images), `interpolations` (pairs x points)."
     model.eval(); dev = next(model.parameters()).device; seed_everything(seed)
-    samples = _to_hwc(model.sample(cfg.n_samples))
+    u8 = lambda t: to_uint8(t, tuple(x_test.shape[1:]))
+    samples = u8(model.sample(cfg.n_samples))
     xr = x_test[:cfg.n_recon].to(dev)
-    rec = _to_hwc(model.reconstruct(xr))
+    rec = u8(model.reconstruct(xr))
     k = min(cfg.n_pairs, len(x_test) // 2)
     rows = []
     if k:
@@ -252,9 +171,9 @@ def figure_data(model: AVB, x_test: torch.Tensor, cfg: CelebAConfig, seed: int =
         za, zb = posterior_mean(model, xa, cfg.n_code), posterior_mean(model, xb, cfg.n_code)
         t = torch.linspace(0, 1, cfg.n_interp, device=dev)
         for i in range(k):
-            mid = _to_hwc(model.decoder.mean((1 - t[:, None]) * za[i] + t[:, None] * zb[i]))
-            rows.append(np.concatenate([_to_hwc(xa[i:i+1]), mid, _to_hwc(xb[i:i+1])]))
-    return dict(samples=samples, originals=_to_hwc(xr), reconstructions=rec,
+            mid = u8(model.decoder.mean((1 - t[:, None]) * za[i] + t[:, None] * zb[i]))
+            rows.append(np.concatenate([u8(xa[i:i+1]), mid, u8(xb[i:i+1])]))
+    return dict(samples=samples, originals=u8(xr), reconstructions=rec,
                 interpolations=np.stack(rows) if rows else np.zeros((0, cfg.n_interp + 2, *samples.shape[1:]), np.uint8))
 
 def plot_figures(figs: dict, out, label: str, dpi: int = 80) -> dict:
@@ -263,14 +182,14 @@ def plot_figures(figs: dict, out, label: str, dpi: int = 80) -> dict:
     def save(fig, name):
         fig.tight_layout(); paths[name] = out/f'{name}.png'; fig.savefig(paths[name], dpi=dpi); plt.close(fig)
     s = figs['samples']; ncol = int(math.ceil(math.sqrt(len(s))))
-    g = tile(s, ncol); fig, ax = plt.subplots(figsize=(max(g.shape[1] / dpi + 0.3, 4.6), g.shape[0] / dpi + 0.7))
+    g = tile(s, ncol, 2); fig, ax = plt.subplots(figsize=(max(g.shape[1] / dpi + 0.3, 4.6), g.shape[0] / dpi + 0.7))
     ax.imshow(g); ax.axis('off'); ax.set_title(f'Figure 9: independent samples, z ~ N(0, I)\n{label}', fontsize=8)
     save(fig, 'fig9_samples')
     o, r = figs['originals'], figs['reconstructions']; ncol = min(8, len(o)); blocks = []
     for i in range(0, len(o), ncol): blocks += [o[i:i + ncol], r[i:i + ncol]]
     fig, axes = plt.subplots(len(blocks), 1, figsize=(max(ncol * 0.85 + 1.2, 4.6), len(blocks) * 0.9 + 0.6), squeeze=False)
     for j, (ax, b) in enumerate(zip(axes[:, 0], blocks)):
-        ax.imshow(tile(b, ncol)); ax.set_xticks([]); ax.set_yticks([])
+        ax.imshow(tile(b, ncol, 2)); ax.set_xticks([]); ax.set_yticks([])
         ax.set_ylabel('test' if j % 2 == 0 else 'recon.', rotation=0, ha='right', va='center', fontsize=8)
     axes[0, 0].set_title(f'Figure 10: test images and reconstructions\n{label}', fontsize=8)
     save(fig, 'fig10_reconstructions')
@@ -278,7 +197,7 @@ def plot_figures(figs: dict, out, label: str, dpi: int = 80) -> dict:
     if len(rows):
         n = rows.shape[1]
         fig, ax = plt.subplots(figsize=(n * 0.85 + 0.4, len(rows) * 0.85 + 0.9))
-        ax.imshow(tile(rows.reshape(-1, *rows.shape[2:]), n)); ax.set_yticks([])
+        ax.imshow(tile(rows.reshape(-1, *rows.shape[2:]), n, 2)); ax.set_yticks([])
         w = rows.shape[3] + 2; ax.set_xticks([2 + w * i + w / 2 - 1 for i in range(n)])
         ax.set_xticklabels(['A'] + [f'{t:.2f}' for t in np.linspace(0, 1, n - 2)] + ['B'], fontsize=7)
         ax.set_xlabel('test image A | decoded (1 - t) z_A + t z_B | test image B', fontsize=8)
@@ -301,12 +220,6 @@ def train_config(cfg: CelebAConfig, device) -> TrainConfig:
                        betas=cfg.betas, scheme='simultaneous', binarize=False, log_every=min(cfg.log_every, cfg.steps),
                        checkpoint_every=min(cfg.checkpoint_every, cfg.steps), device=str(device), bf16=cfg.bf16,
                        compile=cfg.compile, seed=cfg.seed)
-
-def subsample(hist: dict, max_points: int = 200) -> dict:
-    "At most `max_points` evenly spaced entries (first and last kept) of each logged curve."
-    n = len(hist.get('step', []))
-    idx = np.unique(np.linspace(0, n - 1, min(n, max_points)).round().astype(int)) if n else []
-    return {k: [v[i] for i in idx] for k, v in hist.items()}
 
 def _checkpoint_step(path: Path) -> int:
     if not path.exists(): return 0

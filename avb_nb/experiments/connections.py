@@ -14,94 +14,19 @@ from torch import nn
 import torch.nn.functional as F
 import matplotlib.pyplot as plt
 from ..core import Config, get_device, seed_everything, save_metrics, load_metrics, results_dir, atomic_save, load_checkpoint
-from ..data import synthetic_2x2, load_mnist
-from ..nets import (MLPDecoder, mlp_encoder, mlp_adversary, ZAdversary, ConvTrunk, ConvDecoder, BlackBoxEncoder,
-                         conv_adversary, init_small_)
-from ..objectives import AVB, AAE, adversary_loss, log_std_normal, _Model
+from ..data import synthetic_2x2, load_mnist, LOG_LIK_OPTIMUM_2X2
+from ..nets import (MLPDecoder, mlp_encoder, mlp_adversary, DistinctXAdversary, ZAdversary, DataDiscriminator, ConvTrunk,
+                         ConvDecoder, BlackBoxEncoder, conv_adversary)
+from ..objectives import AVB, AAE, BiGAN, AlphaGAN, log_std_normal
 from ..train import fit, TrainConfig, NonFiniteError
-from ..evaluate import log_px_quadrature, knn_kl_one_sample
-from . import synthetic as S
-from . import mnist as M
+from ..evaluate import table1_metrics, knn_kl_one_sample, PAPER_TABLE1
+from ..report import fig6_latent, figure_data, tile, subsample
 
 # %% auto #0
-__all__ = ['NAME', 'ARMS', 'SYNTHETIC_MODELS', 'MNIST_MODELS', 'ARM_LABELS', 'ADVERSARY_SEES', 'IS_BOUND', 'BiGAN',
-           'DataDiscriminator', 'AlphaGAN', 'ConnectionsConfig', 'synthetic_config', 'make_model', 'train_config',
-           'posterior_gap', 'evaluate', 'cached_run', 'run_synthetic', 'arm_summary', 'compare_arms', 'mnist_mode',
-           'mnist_config', 'make_mnist_model', 'evaluate_mnist', 'run_mnist', 'fig_stability', 'fig_mnist',
-           'summary_table', 'stability_table', 'reproduce']
-
-# %% ../../nbs/15_connections.ipynb #9f914a12
-class _NoBound(_Model):
-    "A latent-variable model whose objective bounds no likelihood."
-    @torch.no_grad()
-    def elbo(self, x, n_samples: int = 1) -> torch.Tensor:
-        "NaN per example: the objective bounds nothing (the discriminators estimate its terms only up to constants)."
-        return torch.full((x.shape[0],), float('nan'), device=x.device)
-
-class BiGAN(_NoBound):
-    """BiGAN / ALI with the library's protocol: encoder z = E(x) (black-box, noise injected), generator `decoder`
-    (its sigmoid means G(z) are the relaxed x of generated pairs), joint discriminator `adversary(x, z) -> logit`.
-    `adversary`: loss (3.3) on (x, E(x)) labelled 1 vs (G(z), z) labelled 0; `primal`: the same with labels swapped."""
-    def __init__(self, encoder: nn.Module, decoder: nn.Module, adversary: nn.Module):
-        super().__init__(encoder, decoder, adversary)
-
-    def _pairs(self, x):
-        "Real pairs (x, E(x)) stacked over generated pairs (G(z), z), z ~ N(0, I)."
-        z_q = self.encode(x); z_p = torch.randn_like(z_q)
-        return torch.cat([x, self.decoder.mean(z_p).reshape(x.shape)]), torch.cat([z_q, z_p])
-
-    def losses(self, x) -> dict:
-        T_q, T_p = self.adversary(*self._pairs(x)).chunk(2)
-        return dict(primal=F.softplus(T_q).mean() + F.softplus(-T_p).mean(), **adversary_loss(T_q, T_p))
-
-    def adversary_losses(self, x) -> dict:
-        with torch.no_grad(): pairs = self._pairs(x)
-        return adversary_loss(*self.adversary(*pairs).chunk(2))
-
-
-# %% ../../nbs/15_connections.ipynb #0f426e63
-class DataDiscriminator(nn.Module):
-    "D(x) -> logit, shape `(batch,)`: a conv trunk (leaky ReLU) and a linear output initialised near zero."
-    def __init__(self, img_shape=(1, 28, 28), widths=(64, 128, 256), strides=(2, 2, 2)):
-        super().__init__()
-        self.trunk = ConvTrunk(img_shape, widths, strides, act=lambda: nn.LeakyReLU(0.2))
-        self.out = init_small_(nn.Linear(self.trunk.out_dim, 1))
-    def forward(self, x): return self.out(self.trunk(x)).squeeze(1)
-
-class AlphaGAN(_NoBound):
-    """alpha-GAN with the library's protocol: encoder, generator `decoder` (Bernoulli logits; sigmoid means are the
-    generated images), code discriminator `code_disc(z)`, data discriminator `data_disc(x)`, L1 weight `l1_weight`.
-    `adversary` covers both discriminators, `primal` the encoder and generator."""
-    def __init__(self, encoder, decoder, code_disc, data_disc, l1_weight: float = 1.):
-        if not l1_weight >= 0: raise ValueError(f"l1_weight must be >= 0, got {l1_weight!r}")
-        super().__init__(encoder, decoder)
-        self.code_disc, self.data_disc, self.l1_weight = code_disc, data_disc, l1_weight
-
-    def adversary_parameters(self) -> list: return [*self.code_disc.parameters(), *self.data_disc.parameters()]
-
-    def _forward(self, x):
-        z_q = self.encode(x); z_p = torch.randn_like(z_q)
-        x_rec, x_gen = self.decoder.mean(z_q).reshape(x.shape), self.decoder.mean(z_p).reshape(x.shape)
-        return z_q, z_p, x_rec, x_gen
-
-    def _adversary_terms(self, x, z_q, z_p, x_rec, x_gen):
-        C_q, C_p = self.code_disc(torch.cat([z_q, z_p])).chunk(2)
-        C = adversary_loss(C_q, C_p)
-        D_real, D_rec, D_gen = self.data_disc(torch.cat([x, x_rec, x_gen])).chunk(3)
-        loss_D = F.softplus(-D_real).mean() + 0.5 * (F.softplus(D_rec).mean() + F.softplus(D_gen).mean())
-        return dict(adversary=C['adversary'] + loss_D, loss_C=C['adversary'].detach(), loss_D=loss_D.detach(),
-                    C_q=C['D_q'], C_p=C['D_p']), (C_q, D_rec, D_gen)
-
-    def losses(self, x) -> dict:
-        z_q, z_p, x_rec, x_gen = self._forward(x)
-        terms, (C_q, D_rec, D_gen) = self._adversary_terms(x, z_q, z_p, x_rec, x_gen)
-        l1 = (x - x_rec).abs().flatten(1).sum(1).mean()
-        primal = self.l1_weight * l1 + F.softplus(-D_rec).mean() + F.softplus(-D_gen).mean() + F.softplus(C_q).mean()
-        return dict(terms, primal=primal, l1=l1.detach())
-
-    def adversary_losses(self, x) -> dict:
-        with torch.no_grad(): parts = self._forward(x)
-        return self._adversary_terms(x, *parts)[0]
+__all__ = ['NAME', 'ARMS', 'SYNTHETIC_MODELS', 'MNIST_MODELS', 'ARM_LABELS', 'ADVERSARY_SEES', 'IS_BOUND', 'ConnectionsConfig',
+           'make_model', 'train_config', 'posterior_gap', 'evaluate', 'cached_run', 'run_synthetic', 'arm_summary',
+           'compare_arms', 'mnist_mode', 'make_mnist_model', 'evaluate_mnist', 'run_mnist', 'fig_stability',
+           'fig_mnist', 'summary_table', 'stability_table', 'reproduce']
 
 # %% ../../nbs/15_connections.ipynb #3c551496
 NAME = 'connections'
@@ -165,17 +90,12 @@ class ConnectionsConfig(Config):
         for f in ('enc_widths', 'dec_widths', 'adv_widths', 'adv_hidden'): setattr(self, f, tuple(getattr(self, f)))
 
 # %% ../../nbs/15_connections.ipynb #c1382d0b
-def synthetic_config(cfg: ConnectionsConfig) -> S.SyntheticConfig:
-    "The synthetic experiment's settings matching `cfg` (network sizes and evaluation)."
-    return S.SyntheticConfig(hidden=cfg.hidden, eps_dim=cfg.eps_dim, n_grid=cfg.n_grid, grid_lim=cfg.grid_lim,
-                             n_eval=cfg.n_eval, kl_splits=cfg.kl_splits, knn_k=cfg.k, n_plot=cfg.n_plot, seed=cfg.seed)
-
 def make_model(kind: str, cfg: ConnectionsConfig) -> nn.Module:
     "A synthetic-set model: 'avb_js' (= 'avb'), 'avb_kl', 'avb_kl_noprior', 'aae' or 'bigan'."
-    h, scfg = (cfg.hidden, cfg.hidden), synthetic_config(cfg)
-    if kind in ('avb', 'avb_js'): return S.make_model('avb', scfg)
-    if kind in ('avb_kl', 'avb_kl_noprior'):
-        m = S.make_model('avb', scfg)
+    h = (cfg.hidden, cfg.hidden)
+    if kind in ('avb', 'avb_js', 'avb_kl', 'avb_kl_noprior'):
+        m = AVB(mlp_encoder(4, 2, h, cfg.eps_dim), MLPDecoder(2, (4,), h), DistinctXAdversary(nn.Identity(), 2, 4, h, cfg.hidden))
+        if kind in ('avb', 'avb_js'): return m
         m.adversary.prior_term = kind == 'avb_kl'
         return AVB(m.encoder, m.decoder, m.adversary, divergence='kl')
     if kind == 'aae': return AAE(mlp_encoder(4, 2, h, cfg.eps_dim), MLPDecoder(2, (4,), h), ZAdversary(2, h))
@@ -204,8 +124,8 @@ def posterior_gap(model, x: torch.Tensor, log_px: torch.Tensor, cfg: Connections
     return out
 
 def evaluate(model, x: torch.Tensor, cfg: ConnectionsConfig) -> dict:
-    "The synthetic experiment's metrics of `model` on the four images, plus the posterior gap per image and its mean."
-    r = S.evaluate(model, x, synthetic_config(cfg))
+    "Table 1's metrics (`evaluate.table1_metrics`) of `model` on the four images, plus the posterior gap per image and its mean."
+    r = table1_metrics(model, x, cfg.n_grid, cfg.grid_lim, cfg.n_eval, cfg.kl_splits, cfg.k)
     gap = posterior_gap(model, x, torch.tensor(r['log_px'], dtype=torch.float64), cfg)
     r.update(posterior_kl=gap, posterior_kl_mean=float(np.mean(gap)),
              model_probs=np.exp(r['log_px']).tolist())
@@ -214,11 +134,6 @@ def evaluate(model, x: torch.Tensor, cfg: ConnectionsConfig) -> dict:
     return r
 
 # %% ../../nbs/15_connections.ipynb #e17b049f
-def _subsample(hist: dict, n: int = 100) -> dict:
-    if not hist.get('step'): return {}
-    idx = np.unique(np.linspace(0, len(hist['step']) - 1, n).round().astype(int))
-    return {k: [float(v[i]) for i in idx] for k, v in hist.items()}
-
 def cached_run(path: Path | None, key: dict, run, build) -> tuple[dict, nn.Module | None]:
     "`run() -> (record, model or None)` once: record and weights are kept at `path` and reused while `key` matches."
     ck = load_checkpoint(path) if path is not None else None
@@ -242,7 +157,7 @@ def run_synthetic(kind: str, cfg: ConnectionsConfig, seed: int, device, progress
     try: hist = fit(model, x, train_config(cfg, seed, device), progress=progress)
     except NonFiniteError as e:
         return dict(kind=kind, seed=seed, status='nonfinite', error=str(e).split(';')[0], train_seconds=time.time() - t0), None
-    rec = dict(kind=kind, seed=seed, status='ok', train_seconds=time.time() - t0, curves=_subsample(hist))
+    rec = dict(kind=kind, seed=seed, status='ok', train_seconds=time.time() - t0, curves=subsample(hist, 100))
     model.cpu(); seed_everything(seed + 10_000)
     rec.update(evaluate(model, x, cfg))
     return rec, model
@@ -277,17 +192,12 @@ def mnist_mode(cfg: ConnectionsConfig, device) -> str:
     if cfg.mnist != 'auto': return cfg.mnist
     return 'full' if torch.device(device).type == 'cuda' else 'off'
 
-def mnist_config(cfg: ConnectionsConfig) -> M.MNISTConfig:
-    "The MNIST experiment's settings for the study's 8-d AVB and its comparison nets."
-    return M.MNISTConfig(models=('avb_8',), enc_widths=cfg.enc_widths, eps_dim=cfg.mnist_eps_dim, dec_widths=cfg.dec_widths,
-                         adv_widths=cfg.adv_widths, adv_hidden=cfg.adv_hidden, adv_inner=cfg.adv_inner, seed=cfg.seed)
-
 def make_mnist_model(kind: str, cfg: ConnectionsConfig) -> nn.Module:
-    "'avb' (the MNIST experiment's AVB, 8-d), 'bigan' or 'alpha_gan', all with the same encoder and decoder architecture."
-    mcfg, img = mnist_config(cfg), (1, 28, 28)
-    if kind == 'avb': return M.make_model('avb_8', mcfg)
+    "'avb' (8-d), 'bigan' or 'alpha_gan', all with the same encoder and decoder architecture."
+    img = (1, 28, 28)
     enc = BlackBoxEncoder(ConvTrunk(img, cfg.enc_widths, (1, 1, 2, 2), cfg.mnist_eps_dim), 8)
     dec = ConvDecoder(8, img, cfg.dec_widths, 7)
+    if kind == 'avb': return AVB(enc, dec, conv_adversary(8, img, cfg.adv_widths, (2, 2, 2), cfg.adv_hidden, cfg.adv_inner))
     if kind == 'bigan':                            # the AVB adversary's architecture as the joint discriminator D(x, z)
         D = conv_adversary(8, img, cfg.adv_widths, (2, 2, 2), cfg.adv_hidden, cfg.adv_inner); D.prior_term = False
         return BiGAN(enc, dec, D)
@@ -331,18 +241,18 @@ def run_mnist(cfg: ConnectionsConfig, device, data=None, progress: bool = False,
         seed_everything(cfg.seed); model = make_mnist_model(kind, cfg); t0 = time.time()
         hist = fit(model, x_train, tc, None if folder is None else Path(folder)/f'mnist_{kind}', progress=progress)
         model.cpu(); seed_everything(cfg.seed + 1)
-        return dict(evaluate_mnist(model, x_test, cfg), train_seconds=time.time() - t0, curves=_subsample(hist)), model
+        return dict(evaluate_mnist(model, x_test, cfg), train_seconds=time.time() - t0, curves=subsample(hist, 100)), model
     for kind in MNIST_MODELS:
         path = None if folder is None else Path(folder)/f'mnist_{kind}.pt'
         out['models'][kind], model = cached_run(path, dict(kind=kind, mode=mode, cfg=cfg.to_dict()), lambda: run(kind),
                                                 lambda: make_mnist_model(kind, cfg))
-        out['figures'][kind] = M.figure_data(model.eval(), x_test, cfg.n_figure, seed=cfg.seed)
+        out['figures'][kind] = figure_data(model.eval(), x_test, cfg.n_figure, seed=cfg.seed)
     return out
 
 # %% ../../nbs/15_connections.ipynb #c324f0a1
 ARM_LABELS = {'avb_js': 'logistic (3.3)', 'avb_kl': 'KL (6.10)', 'avb_kl_noprior': 'KL (6.10), no prior term'}
 
-def fig_stability(stab: dict, runs: dict, path, optimum: float = S.LOG_LIK_OPTIMUM):
+def fig_stability(stab: dict, runs: dict, path, optimum: float = LOG_LIK_OPTIMUM_2X2):
     "Final log-likelihood per seed (x: non-finite run) and training ELBO estimates per arm."
     fig, axes = plt.subplots(1, 2, figsize=(8.5, 3))
     for i, arm in enumerate(ARMS):
@@ -365,10 +275,10 @@ def fig_mnist(figs: dict, path):
     fig, axes = plt.subplots(2, len(names) + 1, figsize=(2.4 * (len(names) + 1), 4.4), squeeze=False)
     for j, m in enumerate(names):
         s = figs[m]['samples']; ncol = int(math.ceil(math.sqrt(len(s))))
-        axes[0, j + 1].imshow(M._tile(s, ncol), cmap='gray_r', vmin=0, vmax=255); axes[0, j + 1].set_title(f'{m}: samples', fontsize=8)
-        axes[1, j + 1].imshow(M._tile(figs[m]['reconstructions'], 4), cmap='gray_r', vmin=0, vmax=255)
+        axes[0, j + 1].imshow(tile(s, ncol), cmap='gray_r', vmin=0, vmax=255); axes[0, j + 1].set_title(f'{m}: samples', fontsize=8)
+        axes[1, j + 1].imshow(tile(figs[m]['reconstructions'], 4), cmap='gray_r', vmin=0, vmax=255)
         axes[1, j + 1].set_title(f'{m}: reconstructions', fontsize=8)
-    axes[1, 0].imshow(M._tile(figs[names[0]]['originals'], 4), cmap='gray_r', vmin=0, vmax=255); axes[1, 0].set_title('test digits', fontsize=8)
+    axes[1, 0].imshow(tile(figs[names[0]]['originals'], 4), cmap='gray_r', vmin=0, vmax=255); axes[1, 0].set_title('test digits', fontsize=8)
     for ax in axes.flat: ax.axis('off')
     fig.tight_layout(); fig.savefig(path, dpi=150); plt.close(fig)
 
@@ -402,7 +312,7 @@ def summary_table(m: dict) -> str:
         rows.append(f"| {kind} | MNIST ({mn['mode']}) | {ADVERSARY_SEES[kind]} | {IS_BOUND[kind]} | n/a | "
                     f"BCE {_f(r['reconstruction_bce'], '{:.1f}', r['reconstruction_bce_se'])}, "
                     f"L1 {_f(r['reconstruction_l1'], '{:.1f}', r['reconstruction_l1_se'])} | {_f(r['kl_qz_pz'])} (8-D kNN) | n/a |")
-    notes = [f"Synthetic set: optimum log-likelihood -log 4 = {S.LOG_LIK_OPTIMUM:.3f}; reconstruction error = mean "
+    notes = [f"Synthetic set: optimum log-likelihood -log 4 = {LOG_LIK_OPTIMUM_2X2:.3f}; reconstruction error = mean "
              "per-pixel cross-entropy of E[x|z], z~q(z|x); KL(q(z|x), p(z|x)) = log p(x) - true ELBO, kNN estimate."]
     if mn.get('note'): notes.append('MNIST: ' + mn['note'] + '.')
     return '\n'.join(rows) + '\n\n' + ' '.join(notes)
@@ -446,13 +356,13 @@ def reproduce(preset: str | None = None, device='auto', seed: int = 0, out=None,
     with torch.no_grad():
         for k, mdl in models.items():
             if mdl is not None: seed_everything(cfg.seed); codes[k] = mdl.encode(x.repeat(cfg.n_plot, 1)).view(cfg.n_plot, 4, 2).numpy()
-    S.fig6_latent(codes, out/'fig_latent.png')
+    fig6_latent(codes, out/'fig_latent.png')
     fig_stability(stab, runs, out/'fig_stability.png')
     mn = run_mnist(cfg, device, data, progress, ck)
     if mn.get('figures'): fig_mnist(mn['figures'], out/'fig_mnist.png')
     mn.pop('figures', None)
     results = dict(synthetic=syn, stability=stab, runs={a: [{k: v for k, v in r.items() if k != 'curves'} for r in runs[a]] for a in ARMS},
-                   mnist=mn, log_likelihood_optimum=S.LOG_LIK_OPTIMUM)
+                   mnist=mn, log_likelihood_optimum=LOG_LIK_OPTIMUM_2X2)
     save_metrics(out, results, experiment=NAME, preset=cfg.preset_name, seed=cfg.seed, device=device,
                  wall_seconds=time.time() - t0, config=cfg, torch_threads=torch.get_num_threads())
     return results

@@ -18,7 +18,8 @@ from ..nets import NeuralSampler, init_small_
 from ..objectives import AVBVI, log_std_normal
 from ..gaussian_vi import GaussianVI, gaussian_optimum
 from ..train import fit, TrainConfig
-from ..hmc import hmc, mcmc_summary, eight_schools_log_joint, EightSchoolsExact, ES_NAMES
+from ..hmc import hmc, mcmc_summary
+from ..data import eight_schools_log_joint, EightSchoolsExact, ES_NAMES
 from ..evaluate import knn_kl, knn_kl_one_sample
 
 # %% auto #0

@@ -21,12 +21,13 @@ from ..nets import (ConvTrunk, MLPTrunk, BlackBoxEncoder, GaussianEncoder, ACEnc
 from ..objectives import VAE, AVB, AVBAC
 from ..train import fit, TrainConfig, TrainStep
 from ..evaluate import ais_log_likelihood, bdmc
+from ..report import figure_data, tile
 
 # %% auto #0
 __all__ = ['NAME', 'MODELS', 'PAPER_TABLE2', 'parse_model', 'MNISTConfig', 'release_model', 'make_model', 'n_params', 'test_sets',
            'train_images', 'train_config', 'train_model', 'elbo_values', 'ais_init', 'ais_values', 'evaluate_model',
-           'figure_data', 'plot_figures', 'fingerprint', 'summarize', 'run_model', 'reproduce', 'SliceTimeout',
-           'run_slice', 'ingest_slice', 'table2', 'paired_ais', 'elbo_vs_ais', 'slice_model', 'simulate', 'bdmc_values',
+           'plot_figures', 'fingerprint', 'summarize', 'run_model', 'reproduce', 'SliceTimeout', 'run_slice',
+           'ingest_slice', 'table2', 'paired_ais', 'elbo_vs_ais', 'slice_model', 'simulate', 'bdmc_values',
            'ais_study_table']
 
 # %% ../../nbs/13_mnist.ipynb #ed2c6b93
@@ -282,23 +283,6 @@ def evaluate_model(model, xs: dict, cfg: MNISTConfig, cache_dir: Path | None = N
     return res
 
 # %% ../../nbs/13_mnist.ipynb #912a3aa4
-@torch.no_grad()
-def figure_data(model, x_test: torch.Tensor, n_samples: int = 64, n_interp: int = 10, seed: int = 0) -> dict:
-    "Images (uint8, 28x28) of samples, reconstructions of `x_test[:8]` and an interpolation between `x_test[8]` and `x_test[9]`."
-    dev = next(model.parameters()).device; seed_everything(seed)
-    u8 = lambda t: (t.reshape(-1, 28, 28).float().clamp(0, 1) * 255).round().to(torch.uint8).cpu().numpy()
-    x = x_test[:10].to(dev)
-    z = model.encode(x[8:10])
-    t = torch.linspace(0, 1, n_interp, device=dev)[:, None]
-    return dict(samples=u8(model.sample(n_samples)), originals=u8(x[:8]), reconstructions=u8(model.reconstruct(x[:8])),
-                interp_ends=u8(x[8:10]), interpolation=u8(model.decoder.mean((1 - t) * z[:1] + t * z[1:])))
-
-def _tile(imgs: np.ndarray, ncol: int) -> np.ndarray:
-    n = len(imgs); nrow = -(-n // ncol)
-    g = np.full((nrow * 29 + 1, ncol * 29 + 1), 255, np.uint8)
-    for i, im in enumerate(imgs): r, c = divmod(i, ncol); g[1 + 29*r: 29*r + 29, 1 + 29*c: 29*c + 29] = im
-    return g
-
 def plot_figures(figs: dict, out: Path) -> list[Path]:
     "Write fig7_samples.png, reconstructions.png and interpolation.png for the models in `figs` (name -> figure_data)."
     out = Path(out); names = [m for m in MODELS if m in figs]
@@ -306,7 +290,7 @@ def plot_figures(figs: dict, out: Path) -> list[Path]:
     paths = []
     fig, axes = plt.subplots(1, len(names), figsize=(2.2 * len(names), 2.5), squeeze=False)
     for ax, m in zip(axes[0], names):
-        s = figs[m]['samples']; ax.imshow(_tile(s, int(math.ceil(math.sqrt(len(s))))), cmap='gray_r', vmin=0, vmax=255)
+        s = figs[m]['samples']; ax.imshow(tile(s, int(math.ceil(math.sqrt(len(s))))), cmap='gray_r', vmin=0, vmax=255)
         ax.set_title(m, fontsize=9); ax.axis('off')
     fig.tight_layout(); paths.append(out/'fig7_samples.png'); fig.savefig(paths[-1], dpi=80); plt.close(fig)
     f0 = figs[names[0]]
@@ -316,7 +300,7 @@ def plot_figures(figs: dict, out: Path) -> list[Path]:
         rows, labels = [first] + [figs[m][key] for m in names], [lab0] + names
         fig, axes = plt.subplots(len(rows), 1, figsize=(0.45 * max(len(r) for r in rows) + 1.2, 0.55 * len(rows)), squeeze=False)
         for ax, r, lab in zip(axes[:, 0], rows, labels):
-            ax.imshow(_tile(r, len(r)), cmap='gray_r', vmin=0, vmax=255); ax.set_xticks([]); ax.set_yticks([])
+            ax.imshow(tile(r, len(r)), cmap='gray_r', vmin=0, vmax=255); ax.set_xticks([]); ax.set_yticks([])
             ax.set_ylabel(lab, rotation=0, ha='right', va='center', fontsize=8)
         fig.tight_layout(); paths.append(out/fname); fig.savefig(paths[-1], dpi=80); plt.close(fig)
     return paths
@@ -363,7 +347,7 @@ def run_model(name: str, cfg: MNISTConfig, x_train, xs: dict, out: Path, device,
     t0 = time.time()
     res = evaluate_model(model, xs, cfg, d, progress)
     part = d/'figures.part.npz'
-    np.savez_compressed(part, **figure_data(model, xs['dynamic'], cfg.n_figure, seed=cfg.seed)); part.replace(d/'figures.npz')
+    np.savez_compressed(part, **figure_data(model, xs['dynamic'], cfg.n_figure, seed=cfg.seed, img_shape=(1, 28, 28))); part.replace(d/'figures.npz')
     kind, z_dim = parse_model(name)
     res = dict(model=name, kind=kind, z_dim=z_dim, **res,
                elbo_kind='adversary estimate (approx.)' if kind != 'vae' else 'Monte Carlo ELBO (a lower bound)',

@@ -14,24 +14,21 @@ from torch import nn
 import torch.nn.functional as F
 import matplotlib.pyplot as plt
 from ..core import Config, get_device, seed_everything, save_metrics, load_metrics, results_dir, atomic_write_text, mean_se
-from ..data import synthetic_2x2
-from ..nets import Adversary, MLPDecoder, mlp_encoder, gaussian_mlp_encoder
+from ..data import synthetic_2x2, LOG_LIK_OPTIMUM_2X2
+from ..nets import DistinctXAdversary, MLPDecoder, mlp_encoder, gaussian_mlp_encoder
 from ..objectives import VAE, AVB, log_std_normal
 from ..train import fit, TrainConfig, TrainStep, make_batches
-from ..evaluate import log_px_quadrature, knn_kl_one_sample
+from ..evaluate import table1_metrics, PAPER_TABLE1
+from ..report import fig5_data, fig6_latent, subsample
 
 # %% auto #0
-__all__ = ['NAME', 'MODELS', 'LOG_LIK_OPTIMUM', 'PAPER_TABLE1', 'COLORS', 'TABLE1_ROWS', 'SyntheticConfig', 'DistinctXAdversary',
-           'make_model', 'evaluate', 'train_config', 'step_seconds', 'fig5_data', 'fig6_latent', 'fig_training',
-           'reproduce', 'table1', 'timing_note']
+__all__ = ['NAME', 'MODELS', 'TABLE1_ROWS', 'SyntheticConfig', 'make_model', 'evaluate', 'train_config', 'step_seconds',
+           'fig_training', 'reproduce', 'table1', 'timing_note']
 
 # %% ../../nbs/12_synthetic.ipynb #5ba62666
 NAME = 'synthetic'
 MODELS = ('vae', 'avb')
-LOG_LIK_OPTIMUM = -math.log(4)   # four equally likely images
-PAPER_TABLE1 = {                 # Mescheder et al. (2017), Table 1 ('≈' values as printed)
-    'vae': dict(log_likelihood=-1.568, reconstruction_error=88.5e-3, elbo=-1.697, kl_qz_pz=0.165),
-    'avb': dict(log_likelihood=-1.403, reconstruction_error=5.77e-3, elbo=-1.421, kl_qz_pz=0.026)}
+
 
 # %% ../../nbs/12_synthetic.ipynb #165288ce
 @dataclass
@@ -69,17 +66,6 @@ class SyntheticConfig(Config):
                       betas=(0.9, 0.999), clip_grad_avb=None, log_every=1_000, checkpoint_every=5_000)}
 
 # %% ../../nbs/12_synthetic.ipynb #f20409a0
-class DistinctXAdversary(Adversary):
-    """`nets.Adversary` that evaluates its x-branches once per distinct x in the batch (same function, less work on a
-    CPU). On a GPU it is the plain `Adversary`: `torch.unique` waits for the device, which a CUDA graph cannot capture."""
-    def forward(self, x, z):
-        if x.is_cuda: return super().forward(x, z)
-        z = z.reshape(z.shape[0], self.z_dim)
-        xu, inv = torch.unique(x.reshape(x.shape[0], -1), dim=0, return_inverse=True)
-        h = self.x_net(xu)
-        T = (self.theta(h)[inv] * self.s(z)).sum(1) + self.Tx(h)[inv, 0] + self.Tz(z)[:, 0]
-        return T + 0.5 * (z ** 2).sum(1) if self.prior_term else T
-
 def make_model(kind: str, cfg: SyntheticConfig) -> nn.Module:
     "The paper's VAE (`kind='vae'`) or AVB (`'avb'`) for 2x2 images with a 2-D latent."
     h = (cfg.hidden, cfg.hidden)
@@ -88,31 +74,10 @@ def make_model(kind: str, cfg: SyntheticConfig) -> nn.Module:
                                  DistinctXAdversary(nn.Identity(), 2, 4, h, cfg.hidden))
     raise ValueError(f"unknown model {kind!r}; choose one of {MODELS}")
 
-# %% ../../nbs/12_synthetic.ipynb #2e7fe052
-@torch.no_grad()
+# %% ../../nbs/12_synthetic.ipynb #sy0evalw
 def evaluate(model, x: torch.Tensor, cfg: SyntheticConfig) -> dict:
-    "Table 1's metrics for a trained `model` on the images `x` (4, 4), with standard errors."
-    model.eval()
-    log_lik = lambda x, z: model.decoder.log_prob(x, z)
-    lp = log_px_quadrature(log_lik, x, 2, cfg.grid_lim, cfg.n_grid).double()
-    lp_half = log_px_quadrature(log_lik, x, 2, cfg.grid_lim, (cfg.n_grid + 1) // 2).double()
-    xr = x.repeat(cfg.n_eval, 1)                                      # row s*4 + i is x[i]
-    z = model.encode(xr)
-    rec = F.binary_cross_entropy_with_logits(model.decoder(z), xr, reduction='none').mean(1)
-    elbo = model.elbo(xr)                                             # one z per row, fresh draws
-    zs = z.double().cpu().chunk(cfg.kl_splits)                       # each chunk holds all four images equally
-    kls = torch.tensor([knn_kl_one_sample(c, log_std_normal, k=cfg.knn_k) for c in zs])
-    out = dict(log_likelihood=lp.mean().item(), log_px=lp.tolist(),
-               log_likelihood_grid_error=(lp - lp_half).abs().max().item(),
-               log_total_mass=torch.logsumexp(lp, 0).item())         # log sum_i p(x_i) <= 0
-    for k, v in dict(reconstruction_error=rec, elbo=elbo).items():
-        out[k], out[k + '_se'] = mean_se(v)
-    out['elbo_kind'] = ('exact: analytic KL + Monte Carlo reconstruction' if isinstance(model, VAE)
-                        else 'adversary estimate: E[log p(x|z) - T(x, z)]')
-    out['kl_qz_pz'] = knn_kl_one_sample(z.double().cpu(), log_std_normal, k=cfg.knn_k)
-    out['kl_qz_pz_se'] = (kls.std() / math.sqrt(cfg.kl_splits)).item()
-    out['kl_qz_pz_splits'] = kls.tolist()
-    return out
+    "`evaluate.table1_metrics` at `cfg`'s quadrature grid, number of codes and kNN neighbours."
+    return table1_metrics(model, x, cfg.n_grid, cfg.grid_lim, cfg.n_eval, cfg.kl_splits, cfg.knn_k)
 
 # %% ../../nbs/12_synthetic.ipynb #706eeaec
 def train_config(kind: str, cfg: SyntheticConfig, device) -> TrainConfig:
@@ -147,36 +112,12 @@ def step_seconds(kind: str, cfg: SyntheticConfig, batch_size: int, device='cpu',
     if torch.device(device).type == 'cuda': torch.cuda.synchronize()
     return (time.time() - t0) / n
 
-def _subsample(hist: dict, n: int = 200) -> dict:
-    idx = np.unique(np.linspace(0, len(hist['step']) - 1, n).round().astype(int)) if hist.get('step') else []
-    return {k: [float(v[i]) for i in idx] for k, v in hist.items()}
-
 # %% ../../nbs/12_synthetic.ipynb #f6990239
-COLORS = ('tab:blue', 'tab:orange', 'tab:green', 'tab:red')
-
-def fig5_data(x: torch.Tensor, path):
-    "Figure 5: the four 2x2 training images, saved to `path`."
-    fig, axes = plt.subplots(1, 4, figsize=(4.4, 1.3))
-    for i, ax in enumerate(axes):
-        ax.imshow(x[i].view(2, 2).numpy(), cmap='gray_r', vmin=0, vmax=1)
-        ax.set_xticks([]); ax.set_yticks([])
-        for s in ax.spines.values(): s.set_color(COLORS[i]); s.set_linewidth(3)
-    fig.tight_layout(); fig.savefig(path, dpi=150); plt.close(fig)
-
-def fig6_latent(codes: dict, path, lim: float = 3.5):
-    "codes: {model: (n, 4, 2) array of z ~ q(z|x_i)}."
-    fig, axes = plt.subplots(1, len(codes), figsize=(3.2 * len(codes), 3.2))
-    for ax, (name, z) in zip(np.atleast_1d(axes), codes.items()):
-        for i in range(4): ax.scatter(z[:, i, 0], z[:, i, 1], s=1, alpha=0.4, color=COLORS[i], rasterized=True)
-        ax.add_patch(plt.Circle((0, 0), 2, fill=False, ls='--', lw=0.8, color='k'))
-        ax.set(xlim=(-lim, lim), ylim=(-lim, lim), aspect='equal', title=name.upper())
-    fig.tight_layout(); fig.savefig(path, dpi=150); plt.close(fig)
-
 def fig_training(curves: dict, path):
     "Training ELBO of each model against the step, and AVB's adversary loss, saved to `path`."
     fig, axes = plt.subplots(1, 2, figsize=(8, 3))
     for name, h in curves.items(): axes[0].plot(h['step'], h['elbo'], label=name.upper(), lw=1)
-    axes[0].axhline(LOG_LIK_OPTIMUM, color='k', ls='--', lw=0.8, label='-log 4')
+    axes[0].axhline(LOG_LIK_OPTIMUM_2X2, color='k', ls='--', lw=0.8, label='-log 4')
     axes[0].set(xlabel='step', ylabel='training ELBO (AVB: estimate)', ylim=(-3, -1)); axes[0].legend(fontsize=8)
     if 'avb' in curves:
         axes[1].plot(curves['avb']['step'], curves['avb']['adversary'], lw=1, label='adversary loss (3.3)')
@@ -201,14 +142,14 @@ def reproduce(preset: str | None = None, device='auto', seed: int = 0, out=None,
         seed_everything(cfg.seed + 1)
         te = time.time(); r = evaluate(model, x, cfg)
         with torch.no_grad(): codes[kind] = model.encode(x.repeat(cfg.n_plot, 1)).view(cfg.n_plot, 4, 2).numpy()
-        curves[kind] = _subsample(hist)
+        curves[kind] = subsample(hist)
         steps = cfg.steps_vae if kind == 'vae' else cfg.steps_avb
         results[kind] = dict(r, train_seconds=secs, eval_seconds=time.time() - te, steps=steps,
                              ms_per_step=1e3 * secs / max(steps, 1), curves=curves[kind])
     # what the authors' batch would cost here (a few timed steps; the reason for the preset's batch size)
     results['cost'] = {k: dict(batch_size=512, ms_per_step=1e3 * step_seconds(k, cfg, 512, device)) for k in MODELS}
     for v in results['cost'].values(): v['hours_for_100k_steps'] = v['ms_per_step'] * 1e5 / 3.6e6
-    results['log_likelihood_optimum'] = LOG_LIK_OPTIMUM
+    results['log_likelihood_optimum'] = LOG_LIK_OPTIMUM_2X2
     fig5_data(x, out/'fig5_data.png'); fig6_latent(codes, out/'fig6_latent.png'); fig_training(curves, out/'fig_training.png')
     save_metrics(out, results, experiment=NAME, preset=cfg.preset_name, seed=cfg.seed, device=device,
                  wall_seconds=time.time() - t0, config=cfg, torch_threads=torch.get_num_threads())
@@ -228,7 +169,7 @@ def table1(m: dict) -> str:
     rows = ['| | VAE (paper) | VAE (ours) | AVB (paper) | AVB (ours) |', '|---|---|---|---|---|']
     for key, label, fmt in TABLE1_ROWS:
         rows.append(f'| {label} | ' + ' | '.join(f"{fmt.format(PAPER_TABLE1[k][key])} | {cell(k, key, fmt)}" for k in MODELS) + ' |')
-    rows.append(f"\nOptimum log-likelihood: -log 4 = {LOG_LIK_OPTIMUM:.3f}. AVB's ELBO is the adversary's estimate "
+    rows.append(f"\nOptimum log-likelihood: -log 4 = {LOG_LIK_OPTIMUM_2X2:.3f}. AVB's ELBO is the adversary's estimate "
                 "(not a bound); the VAE's is exact up to Monte Carlo error.")
     return '\n'.join(rows)
 
