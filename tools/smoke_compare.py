@@ -28,7 +28,8 @@ def diff(a, b, path=''):
     "Paths at which the metrics `a` and `b` differ, timing and provenance keys left out."
     if any(t in path.rsplit('.', 1)[-1] for t in TIMING): return []
     if isinstance(a, dict) and isinstance(b, dict):
-        return [d for k in sorted(set(a) | set(b)) for d in
+        keys = [k for k in sorted(set(a) | set(b)) if not any(t in str(k) for t in TIMING)]
+        return [d for k in keys for d in
                 ([f'{path}.{k}: only in one run'] if (k in a) != (k in b) else diff(a[k], b[k], f'{path}.{k}'))]
     if isinstance(a, list) and isinstance(b, list):
         if len(a) != len(b): return [f'{path}: lengths {len(a)} and {len(b)}']

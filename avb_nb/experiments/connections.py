@@ -13,20 +13,21 @@ import torch
 from torch import nn
 import torch.nn.functional as F
 import matplotlib.pyplot as plt
-from ..core import Config, get_device, seed_everything, save_metrics, load_metrics, results_dir, atomic_save, load_checkpoint
+from ..core import Config, get_device, seed_everything, save_metrics, load_metrics, results_dir
 from ..data import synthetic_2x2, load_mnist, LOG_LIK_OPTIMUM_2X2
 from ..nets import (MLPDecoder, mlp_encoder, mlp_adversary, DistinctXAdversary, ZAdversary, DataDiscriminator, ConvTrunk,
                          ConvDecoder, BlackBoxEncoder, conv_adversary)
 from ..objectives import AVB, AAE, BiGAN, AlphaGAN, log_std_normal
 from ..train import fit, TrainConfig, NonFiniteError
 from ..evaluate import table1_metrics, knn_kl_one_sample, PAPER_TABLE1
+from ..run import cached
 from ..report import fig6_latent, figure_data, tile, subsample
 
 # %% auto #0
 __all__ = ['NAME', 'ARMS', 'SYNTHETIC_MODELS', 'MNIST_MODELS', 'ARM_LABELS', 'ADVERSARY_SEES', 'IS_BOUND', 'ConnectionsConfig',
-           'make_model', 'train_config', 'posterior_gap', 'evaluate', 'cached_run', 'run_synthetic', 'arm_summary',
-           'compare_arms', 'mnist_mode', 'make_mnist_model', 'evaluate_mnist', 'run_mnist', 'fig_stability',
-           'fig_mnist', 'summary_table', 'stability_table', 'reproduce']
+           'make_model', 'train_config', 'posterior_gap', 'evaluate', 'run_synthetic', 'arm_summary', 'compare_arms',
+           'mnist_mode', 'make_mnist_model', 'evaluate_mnist', 'run_mnist', 'fig_stability', 'fig_mnist',
+           'summary_table', 'stability_table', 'reproduce']
 
 # %% ../../nbs/15_connections.ipynb #3c551496
 NAME = 'connections'
@@ -134,23 +135,12 @@ def evaluate(model, x: torch.Tensor, cfg: ConnectionsConfig) -> dict:
     return r
 
 # %% ../../nbs/15_connections.ipynb #e17b049f
-def cached_run(path: Path | None, key: dict, run, build) -> tuple[dict, nn.Module | None]:
-    "`run() -> (record, model or None)` once: record and weights are kept at `path` and reused while `key` matches."
-    ck = load_checkpoint(path) if path is not None else None
-    if ck is not None and ck.get('key') == key:
-        model = None
-        if ck['model'] is not None: model = build(); model.load_state_dict(ck['model'])
-        return ck['record'], model
-    rec, model = run()
-    if path is not None: atomic_save(dict(key=key, record=rec, model=None if model is None else model.state_dict()), path)
-    return rec, model
-
 def run_synthetic(kind: str, cfg: ConnectionsConfig, seed: int, device, progress: bool = False, x=None,
                   folder: Path | None = None) -> tuple[dict, nn.Module | None]:
     "Train and evaluate one synthetic-set model (kept in `folder` if given); returns (record, model), model None if non-finite."
     if folder is not None:
         key = dict(kind=kind, seed=seed, cfg={k: v for k, v in cfg.to_dict().items() if not k.startswith('mnist')})
-        return cached_run(Path(folder)/f'{kind}_seed{seed}.pt', key,
+        return cached(Path(folder)/f'{kind}_seed{seed}', key,
                           lambda: run_synthetic(kind, cfg, seed, device, progress, x), lambda: make_model(kind, cfg))
     x = synthetic_2x2() if x is None else x
     seed_everything(seed); model = make_model(kind, cfg); t0 = time.time()
@@ -243,8 +233,8 @@ def run_mnist(cfg: ConnectionsConfig, device, data=None, progress: bool = False,
         model.cpu(); seed_everything(cfg.seed + 1)
         return dict(evaluate_mnist(model, x_test, cfg), train_seconds=time.time() - t0, curves=subsample(hist, 100)), model
     for kind in MNIST_MODELS:
-        path = None if folder is None else Path(folder)/f'mnist_{kind}.pt'
-        out['models'][kind], model = cached_run(path, dict(kind=kind, mode=mode, cfg=cfg.to_dict()), lambda: run(kind),
+        stage = None if folder is None else Path(folder)/f'mnist_{kind}'
+        out['models'][kind], model = cached(stage, dict(kind=kind, mode=mode, cfg=cfg.to_dict()), lambda: run(kind),
                                                 lambda: make_mnist_model(kind, cfg))
         out['figures'][kind] = figure_data(model.eval(), x_test, cfg.n_figure, seed=cfg.seed)
     return out

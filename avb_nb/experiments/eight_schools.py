@@ -4,7 +4,7 @@
 
 # %% ../../nbs/11_eight_schools.ipynb #947c320f
 from __future__ import annotations
-import json, math, shutil, time
+import json, math, time
 from dataclasses import dataclass
 from pathlib import Path
 from typing import ClassVar
@@ -20,16 +20,17 @@ from ..gaussian_vi import GaussianVI, gaussian_optimum
 from ..train import fit, TrainConfig
 from ..hmc import hmc, mcmc_summary
 from ..data import eight_schools_log_joint, EightSchoolsExact, ES_NAMES
+from ..run import open_stage
 from ..evaluate import knn_kl, knn_kl_one_sample
 
 # %% auto #0
 __all__ = ['NAME', 'METHODS', 'SAMPLERS', 'GAUSSIANS', 'STAGE_SETTINGS', 'RUN_SETTINGS', 'SCORES_VERSION', 'KS_CRIT', 'MIRROR',
-           'LABELS', 'EightSchoolsConfig', 'stage_settings', 'open_stage', 'ResidualZAdversary', 'log_joint',
-           'make_model', 'train_config', 'draw', 'kl_cov_bound', 'kl_gaussian_exact', 'p_tau_positive', 'scores',
-           'exact_marginals', 'ks_distance', 'posterior_summary', 'exact_summary', 'hmc_check', 'hmc_ground_truth',
-           'load_q', 'train_stages', 'elbo_estimate', 'fit_gaussian', 'gaussian_kl', 'gaussian_gap',
-           'optimum_reference', 'score_stages', 'run_method', 'fig_kl', 'fig_marginals', 'fig_marginals_exact',
-           'reproduce', 'results_table', 'seeds_table', 'saddle_starts', 'moments_table', 'ks_table', 'hmc_table']
+           'LABELS', 'EightSchoolsConfig', 'stage_settings', 'ResidualZAdversary', 'log_joint', 'make_model',
+           'train_config', 'draw', 'kl_cov_bound', 'kl_gaussian_exact', 'p_tau_positive', 'scores', 'exact_marginals',
+           'ks_distance', 'posterior_summary', 'exact_summary', 'hmc_check', 'hmc_ground_truth', 'load_q',
+           'train_stages', 'elbo_estimate', 'fit_gaussian', 'gaussian_kl', 'gaussian_gap', 'optimum_reference',
+           'score_stages', 'run_method', 'fig_kl', 'fig_marginals', 'fig_marginals_exact', 'reproduce', 'results_table',
+           'seeds_table', 'saddle_starts', 'moments_table', 'ks_table', 'hmc_table']
 
 # %% ../../nbs/11_eight_schools.ipynb #a8605a04
 NAME = 'eight-schools'
@@ -92,14 +93,6 @@ SCORES_VERSION = 2   # raised when `scores` computes something new: every stage 
 def stage_settings(cfg: EightSchoolsConfig, stage: str, **extra) -> dict:
     "The settings stage `stage` depends on, and only those, with `extra` (method, seed, steps, ...), as JSON stores them."
     return json.loads(json.dumps({**{f: getattr(cfg, f) for f in STAGE_SETTINGS[stage]}, **extra}))
-
-def open_stage(folder: Path, settings: dict) -> bool:
-    "True if `folder` holds a stage made with `settings`; otherwise its files (another stage's) are removed, it is marked with `settings`, and False."
-    folder = Path(folder); mark = folder / 'stage.json'
-    if mark.exists() and json.loads(mark.read_text()) == settings: return True
-    if folder.exists(): shutil.rmtree(folder)
-    folder.mkdir(parents=True); atomic_write_text(mark, json.dumps(settings, indent=1))
-    return False
 
 # %% ../../nbs/11_eight_schools.ipynb #ae25508c
 class ResidualZAdversary(nn.Module):

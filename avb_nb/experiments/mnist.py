@@ -4,7 +4,7 @@
 
 # %% ../../nbs/13_mnist.ipynb #852a1101
 from __future__ import annotations
-import dataclasses, hashlib, json, math, re, shutil, signal, tempfile, time, warnings
+import dataclasses, json, math, re, shutil, signal, tempfile, time, warnings
 from dataclasses import dataclass
 from pathlib import Path
 from typing import ClassVar
@@ -22,6 +22,7 @@ from ..objectives import VAE, AVB, AVBAC
 from ..train import fit, TrainConfig, TrainStep
 from ..evaluate import ais_log_likelihood, bdmc
 from ..report import figure_data, tile
+from ..run import fingerprint as run_fingerprint
 
 # %% auto #0
 __all__ = ['NAME', 'MODELS', 'PAPER_TABLE2', 'parse_model', 'MNISTConfig', 'release_model', 'make_model', 'n_params', 'test_sets',
@@ -308,8 +309,7 @@ def plot_figures(figs: dict, out: Path) -> list[Path]:
 # %% ../../nbs/13_mnist.ipynb #b2ab9401
 def fingerprint(cfg: MNISTConfig) -> str:
     "A hash of every setting except the model list: results with equal fingerprints belong in one table."
-    d = {k: v for k, v in cfg.to_dict().items() if k != 'models'}
-    return hashlib.sha256(json.dumps(d, sort_keys=True, default=str).encode()).hexdigest()[:16]
+    return run_fingerprint({k: v for k, v in cfg.to_dict().items() if k != 'models'})
 
 def _finished(out: Path, cfg: MNISTConfig) -> dict:
     res, fp = {}, fingerprint(cfg)
