@@ -36,6 +36,17 @@ def yaml_dump(d: dict) -> str:
     return yaml.safe_dump(d, allow_unicode=True, width=10**6)
 
 
+FIGURE_TEXT = ('fig-cap', 'fig-alt')     # cell options kept as written: `#| fig-cap: text` or a list `["a", "b"]`
+
+
+def figure_texts(value: str | None) -> list[str]:
+    "The captions (or alt texts) a `#| fig-cap:` / `#| fig-alt:` option gives: one string, or a YAML list of them."
+    if not value: return []
+    import yaml
+    v = yaml.safe_load(value)
+    return [str(x) for x in v] if isinstance(v, list) else [str(v)]
+
+
 def page_name(nb: str) -> str:
     "nbdev's URL for a notebook: `01_theory.ipynb` -> `theory.html`, `index.ipynb` -> `index.html`."
     stem = Path(nb).stem
@@ -134,14 +145,19 @@ class Page:
         else: p.write_bytes(base64.b64decode(src(data)))
         return rel
 
-    def _output(self, o: dict, asis: bool) -> str:
+    def _figure(self, data, ext: str, cap: str, alt: str) -> str:
+        "An output figure: captioned (pandoc makes a <figure> with <figcaption>) and with alt text when the cell gives them."
+        attrs = '.output-figure' + (f' alt="{alt.replace(chr(34), chr(39))}"' if alt else '')
+        return f"![{cap}]({self._image(data, ext)}){{{attrs}}}\n"
+
+    def _output(self, o: dict, asis: bool, cap: str = '', alt: str = '') -> str:
         t = o['output_type']
         if t == 'stream': return fence(ANSI.sub('', src(o['text'])), ' {.output}')
         if t == 'error': return fence(ANSI.sub('', '\n'.join(o.get('traceback', []))), ' {.output .error}')
         d = o.get('data', {})
-        if 'image/png' in d: return f"![]({self._image(d['image/png'], 'png')}){{.output-figure}}\n"
-        if 'image/jpeg' in d: return f"![]({self._image(d['image/jpeg'], 'jpg')}){{.output-figure}}\n"
-        if 'image/svg+xml' in d: return f"![]({self._image(d['image/svg+xml'], 'svg')}){{.output-figure}}\n"
+        if 'image/png' in d: return self._figure(d['image/png'], 'png', cap, alt)
+        if 'image/jpeg' in d: return self._figure(d['image/jpeg'], 'jpg', cap, alt)
+        if 'image/svg+xml' in d: return self._figure(d['image/svg+xml'], 'svg', cap, alt)
         if 'text/markdown' in d: return src(d['text/markdown']) + '\n'
         if 'text/html' in d: return fence(src(d['text/html']), '{=html}')
         if 'text/latex' in d: return src(d['text/latex']) + '\n'
@@ -160,7 +176,9 @@ class Page:
                 opts, code = {}, []
                 for line in s.splitlines():
                     m = DIRECTIVE.match(line)
-                    if m and not code: opts[m.group(1).lower()] = m.group(2).strip().lower()
+                    if m and not code:
+                        key, val = m.group(1).lower(), m.group(2).strip()
+                        opts[key] = val if key in FIGURE_TEXT else val.lower()
                     else: code.append(line)
                 if opts.get('include') == 'false' or 'hide' in opts: continue
                 code = '\n'.join(code).strip('\n')
@@ -168,7 +186,12 @@ class Page:
                 info = '{.python .install}' if 'google.colab' in code else 'python'
                 if code and opts.get('echo') != 'false': parts.append(fence(code, info))
                 if opts.get('output') != 'false':
-                    parts += [self._output(o, opts.get('output') == 'asis') for o in c.get('outputs', [])]
+                    texts = {k: figure_texts(opts.get(k)) for k in FIGURE_TEXT}    # one caption (alt text) per figure, in order
+                    n_fig = 0
+                    for o in c.get('outputs', []):
+                        is_fig = any(k.startswith('image/') for k in o.get('data', {}))
+                        cap, alt = (texts[k][n_fig % len(texts[k])] if texts[k] else '' for k in FIGURE_TEXT)
+                        parts.append(self._output(o, opts.get('output') == 'asis', cap, alt)); n_fig += is_fig
             elif c['cell_type'] == 'raw':
                 parts.append(s + '\n')
         return '\n'.join(parts)

@@ -16,6 +16,7 @@ A page fails if
   * the sidebar does not list the built pages in the order of nbs/sidebar.yml;
   * a rendered output holds a progress bar (tqdm's `|███` or `it/s]`), or an API card the
     placeholder docstring "Call self as a function." (a function without a docstring);
+  * an output figure has no caption or no alt text (cell options `#| fig-cap:` and `#| fig-alt:`);
   * the title, subtitle or <title> holds raw markdown (a backtick, `\\|`, `**`, `[text](url)`);
   * the "On this page" list has the same entry twice (under one parent, or a child repeating its
     parent, as a section `fit` holding the API card `fit`);
@@ -31,8 +32,8 @@ Search itself is checked once: `index.html?q=TrainConfig` must list train.html#t
 Screenshots of the index, theory, MNIST and celebA pages at 1400 and 420 px go to
 `_site/screenshots/`. Then the self-test breaks copies of the training page in each of the ways
 above (a progress bar, the placeholder docstring, a raw subtitle, a repeated contents entry, an
-unwrapped wide table, the page list stacked above the title, a scrolling install line, no copy
-buttons, heading links, previous/next, search box or dark mode) and fails if one goes uncaught.
+unwrapped wide table, the page list stacked above the title, a scrolling install line, a figure
+without caption or alt text, no copy buttons, heading links, previous/next, search box or dark mode) and fails if one goes uncaught.
 Usage: python tools/check_docs.py [--site _site] [--chromium chromium] [--self-test | --skip-self-test]
 """
 from __future__ import annotations
@@ -191,6 +192,7 @@ def check_content(site: Path, page: str, dom: DomInfo, id_cache: dict) -> list[s
     for m in RAW_TEX.finditer(text):
         errs.append(f"{page}: raw TeX in visible text: {text[max(0, m.start()-40):m.end()+40]!r}"); break
     if ra.get('data-img-broken'): errs.append(f"{page}: images the browser could not show: {ra['data-img-broken']}")
+    errs += figure_text_errors(page, (site/page).read_text())
     for src in dom.imgs:
         if src.startswith('data:'): continue
         u = urlparse(src)
@@ -307,6 +309,15 @@ def check_site(site: Path, binary: str, jobs: int, pages: list[str] | None = Non
     return errors, report
 
 
+def figure_text_errors(page: str, html: str) -> list[str]:
+    "Output figures without a caption (<figcaption>) or without alt text: a figure must say what it shows."
+    figs = re.findall(r'<img\s[^>]*class="output-figure"[^>]*>', html)
+    captioned = re.findall(r'<figure>\s*<img\s[^>]*class="output-figure"[^>]*>\s*<figcaption>\s*\S.*?</figcaption>', html, re.S)
+    no_alt = [re.search(r'src="([^"]*)"', f).group(1) for f in figs if not re.search(r'alt="[^"]*\w[^"]*"', f)]
+    errs = [f"{page}: {len(figs) - len(captioned)} of {len(figs)} figures without a caption (give the cell `#| fig-cap:`)"] if len(captioned) < len(figs) else []
+    return errs + ([f"{page}: figures without alt text (give the cell `#| fig-alt:`): {no_alt}"] if no_alt else [])
+
+
 def self_test(site: Path, binary: str, jobs: int, base: str = 'train.html') -> list[str]:
     """Break copies of `base` in each way the checks look for; return the breakages nobody caught."""
     src = (site/base).read_text()
@@ -330,6 +341,8 @@ def self_test(site: Path, binary: str, jobs: int, base: str = 'train.html') -> l
         'no-heading-anchors': (drop(r'<a class="anchor"[^>]*>#</a>'), 'without a link to themselves'),
         'no-prev-next': (drop(r'<nav class="page-nav".*?</nav>'), 'link is None'),
         'no-search': (drop(r'<div id="search".*?</ul></div>'), 'no search box'),
+        'no-caption': (drop(r'<figcaption>.*?</figcaption>'), 'figures without a caption'),
+        'no-alt-text': (lambda s: re.sub(r'(<img\s[^>]*class="output-figure"[^>]*?)\s+alt="[^"]*"', r'\1', s), 'without alt text'),
         'no-dark-mode': (lambda s: s.replace('</head>', '<style>:root { --bg: #fff !important; --fg: #212529 !important; }</style></head>'), 'no dark mode'),
     }
     if 'class="sourceCode python install"' not in src: cases.pop('install-scrolls')
@@ -398,7 +411,7 @@ def main(argv=None):
         errors += [f"self-test: a page broken as '{m}' passes the check" for m in run_self_test()]
     if errors:
         print(f"\n{len(errors)} problem(s):", *errors, sep='\n  ', file=sys.stderr); sys.exit(1)
-    print(f"all {len(pages)} pages load at 1400 and 500 px; equations typeset, images decode, internal links resolve; "
+    print(f"all {len(pages)} pages load at 1400 and 500 px; equations typeset, images decode with captions and alt text, internal links resolve; "
           f"no progress bars, placeholder docstrings, raw markdown in titles or repeated contents entries; nothing overflows "
           f"or lies under the contents list; search, previous/next, copy buttons, heading links and dark mode on every page")
 
