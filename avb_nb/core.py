@@ -215,7 +215,7 @@ def results_dir(experiment: str, preset: str, root: str | Path | None = None) ->
 
 # %% ../nbs/00_core.ipynb #meanse0c
 def mean_se(v) -> tuple[float, float]:
-    "Mean of the values `v` (any shape, flattened) and its standard error s / sqrt(n) (NaN for a single value)."
+    r"Mean of the values `v` (any shape, flattened) and its standard error $s/\sqrt n$ (NaN for a single value)."
     v = torch.as_tensor(v, dtype=torch.float64).flatten()
     return v.mean().item(), (v.std() / math.sqrt(len(v))).item() if len(v) > 1 else float('nan')
 

@@ -142,9 +142,9 @@ PAPER_TABLE1 = {                 # Mescheder et al. (2017), Table 1 ('≈' value
 @torch.no_grad()
 def table1_metrics(model, x: torch.Tensor, n_grid: int = 401, grid_lim: float = 6., n_eval: int = 5000, kl_splits: int = 5,
                    knn_k: int = 3) -> dict:
-    """Table 1's metrics for a trained `model` of a 2-D latent on the images `x` (4, 4), with standard errors: exact
-    log p(x) by quadrature on an `n_grid`^2 grid over [-grid_lim, grid_lim]^2 (and its change when the grid is halved),
-    then reconstruction error, ELBO and kNN KL(q(z) || p(z)) from `n_eval` codes per image (`kl_splits` splits)."""
+    r"""Table 1's metrics for a trained `model` of a 2-D latent on the images `x` (4, 4), with standard errors: exact
+    $\log p_\theta(x)$ by quadrature on an `n_grid` x `n_grid` grid over $[-\ell, \ell]^2$, $\ell$ = `grid_lim` (and its change
+    when the grid is halved), then reconstruction error, ELBO and the kNN $\mathrm{KL}(q(z) \,\|\, p(z))$ from `n_eval` codes per image (`kl_splits` splits)."""
     model.eval()
     log_lik = lambda x, z: model.decoder.log_prob(x, z)
     lp = log_px_quadrature(log_lik, x, 2, grid_lim, n_grid).double()

@@ -27,7 +27,7 @@ def log_normal(z: torch.Tensor, mean: torch.Tensor, std: torch.Tensor) -> torch.
 
 # %% ../nbs/04_objectives.ipynb #440a449e
 def adversary_loss(T_q: torch.Tensor, T_p: torch.Tensor) -> dict:
-    "Loss (3.3) on logits: T_q on (x, z~q) labelled 1, T_p on (x, z~p) labelled 0. Keys: adversary, D_q, D_p."
+    r"Loss (3.3) on logits: $T_q$ on $(x, z \sim q)$ labelled 1, $T_p$ on $(x, z \sim p)$ labelled 0. Keys: adversary, D_q, D_p."
     loss = F.softplus(-T_q).mean() + F.softplus(T_p).mean()
     return dict(adversary=loss, D_q=torch.sigmoid(T_q).mean().detach(), D_p=torch.sigmoid(T_p).mean().detach())
 

@@ -53,7 +53,7 @@ def fig5_data(x: torch.Tensor, path):
     fig.tight_layout(); fig.savefig(path, dpi=150); plt.close(fig)
 
 def fig6_latent(codes: dict, path, lim: float = 3.5):
-    "Figure 6: codes {model: (n, 4, 2) array of z ~ q(z|x_i)}, one panel per model, saved to `path`."
+    r"Figure 6: codes {model: (n, 4, 2) array of $z \sim q_\phi(z \mid x_i)$}, one panel per model, saved to `path`."
     fig, axes = plt.subplots(1, len(codes), figsize=(3.2 * len(codes), 3.2))
     for ax, (name, z) in zip(np.atleast_1d(axes), codes.items()):
         for i in range(4): ax.scatter(z[:, i, 0], z[:, i, 1], s=1, alpha=0.4, color=COLORS[i], rasterized=True)

@@ -153,7 +153,7 @@ def evaluate(model: AVB, x: torch.Tensor, batch: int = 100) -> dict:
 # %% ../../nbs/14_celeba.ipynb #eef6f86e
 @torch.no_grad()
 def posterior_mean(model: AVB, x: torch.Tensor, n: int = 16) -> torch.Tensor:
-    "The average of `n` draws z ~ q(z|x) per image."
+    r"The average of `n` draws $z \sim q_\phi(z \mid x)$ per image."
     return torch.stack([model.encode(x) for _ in range(n)]).mean(0)
 
 @torch.no_grad()

@@ -114,7 +114,7 @@ def train_config(cfg: ConnectionsConfig, seed: int, device) -> TrainConfig:
 # %% ../../nbs/15_connections.ipynb #b9af04d4
 @torch.no_grad()
 def posterior_gap(model, x: torch.Tensor, log_px: torch.Tensor, cfg: ConnectionsConfig) -> list[float]:
-    "kNN estimate of KL(q(z|x_i) || p(z|x_i)) per image, from `n_eval` codes each and the exact `log_px` (quadrature)."
+    r"kNN estimate of $\mathrm{KL}(q_\phi(z \mid x_i) \,\|\, p_\theta(z \mid x_i))$ per image, from `n_eval` codes each and the exact `log_px` (quadrature)."
     out = []
     for i in range(len(x)):
         xi = x[i:i + 1]
@@ -197,7 +197,7 @@ def make_mnist_model(kind: str, cfg: ConnectionsConfig) -> nn.Module:
 
 @torch.no_grad()
 def evaluate_mnist(model, x: torch.Tensor, cfg: ConnectionsConfig) -> dict:
-    "Reconstruction errors (BCE and L1 per image, nats / pixels summed) and kNN KL(q(z) || p(z)) on binary test images `x`."
+    r"Reconstruction errors (BCE and L1 per image, nats / pixels summed) and the kNN $\mathrm{KL}(q(z) \,\|\, p(z))$ on binary test images `x`."
     model.eval()
     z = model.encode(x)
     logits = model.decoder(z).flatten(1)

@@ -96,7 +96,7 @@ def stage_settings(cfg: EightSchoolsConfig, stage: str, **extra) -> dict:
 
 # %% ../../nbs/11_eight_schools.ipynb #ae25508c
 class ResidualZAdversary(nn.Module):
-    "T(z) = out(res-MLP(z)) + 0.5||z||^2: a linear input layer, `n_blocks` residual blocks, a near-zero output layer."
+    r"$T(z) = \mathrm{out}(\mathrm{resMLP}(z)) + \tfrac12\|z\|^2$: a linear input layer, `n_blocks` residual blocks, a near-zero output layer."
     def __init__(self, z_dim: int, width: int = 128, n_blocks: int = 5):
         super().__init__()
         self.z_dim = z_dim
@@ -114,7 +114,7 @@ class ResidualZAdversary(nn.Module):
 
 # %% ../../nbs/11_eight_schools.ipynb #e66136c4
 def log_joint(z: torch.Tensor) -> torch.Tensor:
-    "log p(y, z) of Eight Schools for z (batch, 10) in z's dtype."
+    r"$\log p(y, z)$ of Eight Schools for $z$ of shape (batch, 10), in $z$'s dtype."
     return eight_schools_log_joint(z)
 
 def make_model(method: str, cfg: EightSchoolsConfig, init_seed: int = 0) -> nn.Module:
@@ -141,7 +141,7 @@ def _normal(n: int, d: int, seed: int, like: torch.Tensor) -> torch.Tensor:
 
 @torch.no_grad()
 def draw(model: nn.Module, n: int, seed: int = 0) -> torch.Tensor:
-    "n draws z ~ q (float64, cpu) from fixed noise."
+    r"`n` draws $z \sim q$ (float64, cpu) from fixed noise."
     if isinstance(model, GaussianVI):
         eps = _normal(n, 10, seed, model.mu)
         return (model.mu + eps @ model.scale_tril().T).double().cpu()
@@ -149,9 +149,9 @@ def draw(model: nn.Module, n: int, seed: int = 0) -> torch.Tensor:
     return model.sampler(eps).double().cpu()
 
 def kl_cov_bound(sampler: NeuralSampler, exact: EightSchoolsExact, n: int, seed: int = 0, chunk: int = 2000) -> tuple[float, float, float]:
-    """Change-of-variables estimate E[log N(eps) - log|det dg/deps| - log p(g(eps)|y)]: a lower bound on KL(q||p), exact if g is
-    injective. Returns (mean, s.e., fold): `fold` is the fraction of draws where det dg/deps has its minority sign; > 0 means
-    that g folds, so it is not injective and the bound need not be tight."""
+    r"""Change-of-variables estimate $\mathbb E[\log \mathcal N(\epsilon) - \log|\det \partial g/\partial\epsilon| - \log p(g(\epsilon) \mid y)]$: a lower bound
+    on $\mathrm{KL}(q \,\|\, p)$, exact if $g$ is injective. Returns (mean, s.e., fold): `fold` is the fraction of draws where
+    $\det \partial g/\partial\epsilon$ has its minority sign; fold > 0 means that $g$ folds, so it is not injective and the bound need not be tight."""
     if sampler.eps_dim != sampler.z_dim: raise ValueError("the bound needs eps_dim == z_dim")
     p = next(sampler.parameters())
     eps = _normal(n, sampler.eps_dim, seed, p)
@@ -166,7 +166,7 @@ def kl_cov_bound(sampler: NeuralSampler, exact: EightSchoolsExact, n: int, seed:
 
 @torch.no_grad()
 def kl_gaussian_exact(model: GaussianVI, exact: EightSchoolsExact, n: int, seed: int = 0) -> tuple[float, float]:
-    "KL(q||p) = E_q[log q(z) - log p(z|y)] for Gaussian q: exact density, Monte Carlo over n draws. Returns (mean, s.e.)."
+    r"$\mathrm{KL}(q \,\|\, p) = \mathbb E_q[\log q(z) - \log p(z \mid y)]$ for a Gaussian $q$: exact density, Monte Carlo over n draws. Returns (mean, s.e.)."
     z = draw(model, n, seed)
     return mean_se(model.q().log_prob(z.to(model.mu)).double().cpu() - exact.log_prob(z))
 
@@ -176,8 +176,8 @@ def p_tau_positive(z: torch.Tensor) -> tuple[float, float]:
     return p, math.sqrt(max(p * (1 - p), 1e-12) / len(z))
 
 def scores(model: nn.Module, exact: EightSchoolsExact, ref: torch.Tensor, n: int, k: int = 3, seed: int = 0, marg=None) -> dict:
-    """All scores of q: kNN KL(q||p_HMC) to the draws `ref`, one-sample kNN KL(q||p), the exact KL (Gaussian) or the
-    change-of-variables lower bound and the fraction of folded draws (sampler), P(tau > 0); with `marg` (from
+    r"""All scores of $q$: the kNN $\mathrm{KL}(q \,\|\, p_\mathrm{HMC})$ to the draws `ref`, the one-sample kNN $\mathrm{KL}(q \,\|\, p)$, the exact KL (Gaussian) or the
+    change-of-variables lower bound and the fraction of folded draws (sampler), $P(\tau > 0)$; with `marg` (from
     `exact_marginals`) also the posterior summary of q and, for a Gaussian, its parameters."""
     z = draw(model, n, seed)
     if not torch.isfinite(z).all(): raise FloatingPointError("the variational draws hold NaN/Inf: training diverged")
@@ -307,7 +307,7 @@ def train_stages(method: str, cfg: EightSchoolsConfig, seed: int, iterations: li
 
 @torch.no_grad()
 def elbo_estimate(model: GaussianVI, n: int, seed: int) -> tuple[float, float]:
-    "E_q[log p(y, z) - log q(z)] over n draws from fixed noise (float64), with its s.e.: needs only log p(y, z)."
+    r"$\mathbb E_q[\log p(y, z) - \log q(z)]$ over `n` draws from fixed noise (float64), with its s.e.: needs only $\log p(y, z)$."
     z = draw(model, n, seed)
     q = MultivariateNormal(model.mu.double().cpu(), scale_tril=model.scale_tril().double().cpu())
     return mean_se(log_joint(z) - q.log_prob(z))
@@ -335,12 +335,12 @@ def _gaussian_terms(mu, L, exact: EightSchoolsExact, eps: torch.Tensor) -> torch
 def _eps(n: int, seed: int) -> torch.Tensor: return torch.randn(n, 10, generator=torch.Generator().manual_seed(seed), dtype=torch.float64)
 
 def gaussian_kl(q: dict, exact: EightSchoolsExact, n: int = 100_000, seed: int = 0) -> tuple[float, float]:
-    "KL(N(mu, L L^T) || p(z | y)) for q = dict(mu, scale_tril), Monte Carlo over n draws in float64, with its s.e."
+    r"$\mathrm{KL}(\mathcal N(\mu, L L^\top) \,\|\, p(z \mid y))$ for q = dict(mu, scale_tril), Monte Carlo over n draws in float64, with its s.e."
     mu, L = (torch.as_tensor(q[k], dtype=torch.float64) for k in ('mu', 'scale_tril'))
     return mean_se(_gaussian_terms(mu, L, exact, _eps(n, seed)))
 
 def gaussian_gap(q: dict, opt: dict, exact: EightSchoolsExact, n: int = 100_000, seed: int = 0) -> tuple[float, float]:
-    "KL(q || p) - KL(q* || p) for Gaussians q, q* = dict(mu, scale_tril) on common noise, q* mirrored into q's tau mode; with its s.e."
+    r"$\mathrm{KL}(q \,\|\, p) - \mathrm{KL}(q^* \,\|\, p)$ for Gaussians $q$, $q^*$ = dict(mu, scale_tril) on common noise, $q^*$ mirrored into $q$'s $\tau$ mode; with its s.e."
     mu, L, mo, Lo = (torch.as_tensor(t, dtype=torch.float64) for t in (q['mu'], q['scale_tril'], opt['mu'], opt['scale_tril']))
     if mu[1] * mo[1] < 0: mo, Lo = MIRROR * mo, MIRROR[:, None] * Lo * MIRROR
     eps = _eps(n, seed)
@@ -389,7 +389,7 @@ def run_method(method: str, cfg: EightSchoolsConfig, seed: int, iterations: list
 LABELS = dict(avb='AVB', avb_ac='AVB+AC', meanfield='mean-field VI', fullrank='full-rank VI', hmc='HMC', exact='exact')
 
 def fig_kl(res: dict, path: Path):
-    "Figure 3: kNN KL(q || p_HMC) over iterations (left); exact KL (Gaussians) / change-of-variables lower bound (samplers) (right)."
+    r"Figure 3: the kNN $\mathrm{KL}(q \,\|\, p_\mathrm{HMC})$ over iterations (left); exact KL (Gaussians) / change-of-variables lower bound (samplers) (right)."
     it = res['iterations']
     fig, ax = plt.subplots(1, 2, figsize=(8, 3))
     for m in METHODS:
@@ -529,7 +529,7 @@ def seeds_table(m: dict) -> str:
     return '\n'.join(rows)
 
 def saddle_starts(m: dict, seed, method: str, margin: float = 0.2) -> list[bool]:
-    "For each start of a Gaussian fit: did it end more than `margin` nats above the family's optimum (KL = log p(y) - ELBO)?"
+    r"For each start of a Gaussian fit: did it end more than `margin` nats above the family's optimum ($\mathrm{KL} = \log p(y) - \mathrm{ELBO}$)?"
     ref = m['results']['reference']; opt = ref['gaussian_optimum'][method]['kl']
     return [ref['log_evidence'] - e > opt + margin for e in _per_seed(m, seed)[method]['restarts']['elbo']]
 

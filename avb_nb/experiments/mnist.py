@@ -228,7 +228,7 @@ def elbo_values(model, x: torch.Tensor, n_samples: int = 1, batch: int = 1000) -
 
 @torch.no_grad()
 def ais_init(model, x: torch.Tensor) -> torch.distributions.Normal:
-    "AIS's initial distribution: q(z|x) for a VAE, the AC Gaussian r_alpha(z|x) for AVB+AC, the prior N(0, I) for AVB."
+    r"AIS's initial distribution: $q_\phi(z \mid x)$ for a VAE, the AC Gaussian $r_\alpha(z \mid x)$ for AVB+AC, the prior $\mathcal N(0, I)$ for AVB."
     if isinstance(model, AVBAC):
         _, mean, std = model.encoder(x)
         return torch.distributions.Normal(mean, std)
@@ -241,7 +241,7 @@ def ais_init(model, x: torch.Tensor) -> torch.distributions.Normal:
 # %% ../../nbs/13_mnist.ipynb #ab4f7e5b
 def ais_values(model, x: torch.Tensor, cfg: MNISTConfig, cache: Path | None = None, seed: int = 0,
                progress: bool = True) -> dict:
-    "AIS log p(x) for each row of binary `x`, in chunks of `cfg.ais_chunk` cached as `cache_<i>.pt`."
+    r"AIS $\log p_\theta(x)$ for each row of binary `x`, in chunks of `cfg.ais_chunk` cached as `cache_<i>.pt`."
     dev = next(model.parameters()).device
     key = dict(steps=cfg.ais_steps, chains=cfg.ais_chains, leapfrog=cfg.ais_leapfrog, schedule=cfg.ais_schedule, seed=seed)
     log_px, se, acc, secs = [], [], [], 0.
@@ -533,14 +533,14 @@ def slice_model(name: str, preset: str = 'slice', root=None):
 
 @torch.no_grad()
 def simulate(model, n: int, seed: int = 0) -> tuple[torch.Tensor, torch.Tensor]:
-    "`n` pairs from the model, z ~ N(0, I) and binary x ~ p(x|z) (N, 784): each z is an exact posterior draw given its x."
+    r"`n` pairs from the model, $z \sim \mathcal N(0, I)$ and binary $x \sim p_\theta(x \mid z)$, shape (N, 784): each $z$ is an exact posterior draw given its $x$."
     g, dev = torch.Generator().manual_seed(seed), next(model.parameters()).device
     z = torch.randn(n, model.z_dim, generator=g)
     x = torch.bernoulli(model.decoder.mean(z.to(dev)).flatten(1).float().cpu(), generator=g)
     return x.to(dev), z.to(dev)
 
 def bdmc_values(model, x: torch.Tensor, z: torch.Tensor, cfg: MNISTConfig, seed: int = 0, progress: bool = False) -> dict:
-    "Forward AIS (lower) and reverse AIS (upper) bounds on log p(x) per row of `x`, reverse chains from `z`; the table's AIS settings."
+    r"Forward AIS (lower) and reverse AIS (upper) bounds on $\log p_\theta(x)$ per row of `x`, reverse chains from `z`; the table's AIS settings."
     seed_everything(seed); t0 = time.time()
     r = bdmc(model.decoder.log_prob, x, z, init=ais_init(model, x), n_steps=cfg.ais_steps, n_chains=cfg.ais_chains,
              n_leapfrog=cfg.ais_leapfrog, schedule=cfg.ais_schedule, progress=progress)

@@ -41,7 +41,7 @@ TARGETS = {  # name: (log p~, closed-form log Z, plotting/quadrature box)
 
 # %% ../../nbs/10_toy_vi.ipynb #f4cd1418
 def grid_log_density(log_p, box, n: int = 600):
-    "log p~ on an n x n grid over `box` = (x0, x1, y0, y1), with the quadrature estimate of log Z."
+    r"$\log \tilde p$ on an `n` x `n` grid over `box` = (x0, x1, y0, y1), with the quadrature estimate of $\log Z$."
     x0, x1, y0, y1 = box
     xs, ys = torch.linspace(x0, x1, n, dtype=torch.float64), torch.linspace(y0, y1, n, dtype=torch.float64)
     Z = torch.stack(torch.meshgrid(xs, ys, indexing='xy'), -1)
@@ -112,7 +112,7 @@ def train_config(method: str, cfg: ToyVIConfig, device) -> TrainConfig:
 # %% ../../nbs/10_toy_vi.ipynb #966b6ebe
 @torch.no_grad()
 def kl_to_target(model, log_p, logZ: float, n: int, k: int = 3) -> dict:
-    "KL(q || p) for a trained model: kNN entropy for samplers; exact entropy for the Gaussian (with MC s.e.)."
+    r"$\mathrm{KL}(q \,\|\, p)$ for a trained model: kNN entropy for samplers; exact entropy for the Gaussian (with MC s.e.)."
     z = model.sample(n).double().cpu()
     log_p_norm = lambda z: log_p(torch.as_tensor(z, dtype=torch.float64)) - logZ
     out = dict(kl_knn=float(knn_kl_one_sample(z, log_p_norm, k=k)))
@@ -174,7 +174,7 @@ def reproduce(preset: str | None = None, device='auto', seed: int = 0, out=None,
 
 # %% ../../nbs/10_toy_vi.ipynb #54a40ed7
 def kl_table(m: dict) -> str:
-    "Markdown table of KL(q || p) per method and target from a metrics dict."
+    r"Markdown table of $\mathrm{KL}(q \,\|\, p)$ per method and target from a metrics dict."
     kl, targets = m['results']['kl'], list(m['results']['log_Z'])
     seeds = list(m['results'].get('seeds', {}).values())
     head = [f'KL(q‖p), {t}' for t in targets]
