@@ -48,7 +48,7 @@ def figure_texts(value: str | None) -> list[str]:
 
 
 def page_name(nb: str) -> str:
-    "nbdev's URL for a notebook: `01_theory.ipynb` -> `theory.html`, `index.ipynb` -> `index.html`."
+    "nbdev's URL for a notebook: `00_theory.ipynb` -> `theory.html`, `index.ipynb` -> `index.html`."
     stem = Path(nb).stem
     return re.sub(r'^\d+[a-z]?_', '', stem) + '.html'
 

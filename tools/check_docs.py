@@ -13,7 +13,8 @@ A page fails if
   * an <img> is broken: its file is missing, empty or does not decode (checked by the browser
     and again with Pillow);
   * an internal link points at a missing page or a missing #anchor;
-  * the sidebar does not list the built pages in the order of nbs/sidebar.yml;
+  * the sidebar does not list the built pages in the order of nbs/sidebar.yml, or that file does not list the
+    notebooks in the order of their numbers, or a notebook has no Colab badge;
   * a rendered output holds a progress bar (tqdm's `|███` or `it/s]`), or an API card the
     placeholder docstring "Call self as a function." (a function without a docstring);
   * an output figure has no caption or no alt text (cell options `#| fig-cap:` and `#| fig-alt:`);
@@ -387,6 +388,10 @@ def main(argv=None):
     built = json.loads((site/'pages.json').read_text())['pages'] if (site/'pages.json').exists() else pages
     listed = [page_name(n) for _, ns in sidebar_entries(ROOT/'nbs'/'sidebar.yml') for n in ns]
     errors = [f"{p}: listed in nbs/sidebar.yml but not built (see the build's warnings)" for p in listed if p not in pages]
+    nbs_listed = [n for _, ns in sidebar_entries(ROOT/'nbs'/'sidebar.yml') for n in ns if n != 'index.ipynb']
+    if nbs_listed != sorted(nbs_listed):
+        errors.append(f"nbs/sidebar.yml lists the notebooks out of their numbers' order: {nbs_listed} (rename or move them)")
+    errors += [f"{p.name}: no Colab badge" for p in sorted((ROOT/'nbs').glob('*.ipynb')) if 'colab-badge' not in p.read_text()]
     errs, report = check_site(site, a.chromium, a.jobs, pages)
     errors += errs
     for page in pages:
