@@ -411,8 +411,9 @@ def fig_marginals(draws: dict, path: Path, n: int = 3000):
         z = np.asarray(z)[:n]
         for a, (i, j) in zip(row, ((0, 1), (1, 2))):
             sns.kdeplot(x=z[:, i], y=z[:, j], ax=a, fill=True, levels=8, thresh=0.05, cmap='viridis')
-        row[0].set_ylabel(f'{LABELS[m]}\ntau', fontsize=8); row[1].set_ylabel('eta_1', fontsize=8)
-    axes[-1, 0].set_xlabel('mu'); axes[-1, 1].set_xlabel('tau')
+        row[0].set_ylabel(f'{LABELS[m]}\n' + r'$\tau$', fontsize=8); row[1].set_ylabel(r'$\eta_1$', fontsize=8)
+    axes[0, 0].set_title(r'$(\mu, \tau)$ marginal', fontsize=9); axes[0, 1].set_title(r'$(\tau, \eta_1)$ marginal', fontsize=9)
+    axes[-1, 0].set_xlabel(r'$\mu$'); axes[-1, 1].set_xlabel(r'$\tau$')
     axes[0, 0].set_xlim(-2, 5); axes[0, 0].set_ylim(-3, 3); axes[0, 1].set_xlim(-3, 3); axes[0, 1].set_ylim(-3, 3)
     fig.tight_layout(); fig.savefig(path, dpi=150); plt.close(fig)
 
