@@ -4,7 +4,7 @@
 
 # %% ../nbs/09_bench.ipynb #b9794311
 from __future__ import annotations
-import json, os, random, statistics, time
+import json, math, os, random, statistics, time
 from pathlib import Path
 import torch
 from torch import nn
@@ -16,7 +16,8 @@ from .evaluate import ais_throughput, ais_log_likelihood
 from .train import TrainConfig, TrainStep, fit
 
 # %% auto #0
-__all__ = ['PAPER_AIS', 'GOALS', 'bench_models', 'time_step', 'ais_bench', 'run_bench', 'format_bench', 'ratio_bench']
+__all__ = ['PAPER_AIS', 'GOALS', 'PAIRS', 'bench_models', 'time_step', 'ais_bench', 'run_bench', 'format_bench', 'ratio_bench',
+           'format_ratios']
 
 # %% ../nbs/09_bench.ipynb #9a491c58
 def bench_models(nets: str, z_dim: int | None = None) -> tuple[dict[str, nn.Module], tuple, int]:
@@ -48,7 +49,7 @@ def _maxrss() -> float:
 
 def time_step(model: nn.Module, x: torch.Tensor, steps: int = 10, warmup: int = 2, *, bf16: bool = False,
               compile: bool = False) -> dict:
-    "Median wall time of `TrainStep` on the batch `x` (on `model`'s device) over `steps` steps after `warmup`."
+    "Median wall and CPU time of `TrainStep` on the batch `x` (on `model`'s device) over `steps` steps after `warmup`."
     if steps < 1 or warmup < 0: raise ValueError(f"need steps >= 1 and warmup >= 0, got {steps}, {warmup}")
     device = x.device
     model.to(device)
@@ -56,14 +57,15 @@ def time_step(model: nn.Module, x: torch.Tensor, steps: int = 10, warmup: int = 
     batch = lambda: x
     for _ in range(warmup): step(batch)
     if device.type == 'cuda': torch.cuda.reset_peak_memory_stats(device)
-    times = []
+    times, cpu = [], []
     for _ in range(steps):
-        sync(device); t = time.perf_counter(); terms = step(batch); sync(device)
-        times.append(time.perf_counter() - t)
+        sync(device); t, c = time.perf_counter(), time.process_time(); terms = step(batch); sync(device)
+        times.append(time.perf_counter() - t); cpu.append(time.process_time() - c)
     if not torch.isfinite(terms['primal']): raise RuntimeError(f"{type(model).__name__} gave a non-finite loss while timing")
     ms = 1e3 * statistics.median(times)
     peak = torch.cuda.max_memory_allocated(device) if device.type == 'cuda' else _maxrss()
-    return dict(ms_median=round(ms, 3), ms_min=round(1e3 * min(times), 3), examples_per_s=round(1e3 * len(x) / ms, 1),
+    return dict(ms_median=round(ms, 3), ms_min=round(1e3 * min(times), 3), ms_max=round(1e3 * max(times), 3),
+                cpu_ms_median=round(1e3 * statistics.median(cpu), 3), examples_per_s=round(1e3 * len(x) / ms, 1),
                 peak_mem_mb=round(peak / 2**20, 1), peak_mem_kind='cuda_max_allocated' if device.type == 'cuda' else 'ru_maxrss',
                 params=sum(p.numel() for p in model.parameters()), batch_size=len(x), steps=steps, warmup=warmup)
 
@@ -88,7 +90,7 @@ def run_bench(device: str = 'auto', out: str | Path | None = 'bench.json', steps
     if (compile or bf16) and dev.type != 'cuda':
         print(f"note: bf16/compile requested on {dev.type}; they are meant for GPUs and may be slow here")
     gpu = dev.type == 'cuda'
-    steps = steps or (20 if gpu else 3)
+    steps = steps or (20 if gpu else 5)
     warmup = (5 if compile else 3) if gpu else 1
     ratios = None if quick or gpu else ratio_bench(seed=seed)   # CPU ratios (see below), first: before the big nets' memory
     results = []
@@ -109,33 +111,34 @@ def run_bench(device: str = 'auto', out: str | Path | None = 'bench.json', steps
 
 def format_bench(doc: dict) -> str:
     "The results of `run_bench` as a small text table."
-    rows = [f"{'nets':10s} {'model':7s} {'batch':>5s} {'params':>10s} {'ms/step':>9s} {'ex/s':>10s} {'peak MB':>9s}"]
+    rows = [f"{'nets':10s} {'model':7s} {'batch':>5s} {'params':>10s} {'ms/step':>9s} {'min-max':>17s} {'CPU ms':>9s} "
+            f"{'ex/s':>10s} {'peak MB':>9s}"]
     for r in doc['results']:
         rows.append(f"{r['nets']:10s} {r['model']:7s} {r['batch_size']:5d} {r['params']:10,d} {r['ms_median']:9.2f} "
+                    f"{r['ms_min']:8.1f}-{r.get('ms_max', float('nan')):<8.1f} {r.get('cpu_ms_median', float('nan')):9.2f} "
                     f"{r['examples_per_s']:10,.0f} {r['peak_mem_mb']:9.1f}")
+    rows[1:1] = [f"({doc['results'][0]['steps']} timed steps each, after {doc['results'][0]['warmup']} of warm-up)"] if doc['results'] else []
     if doc.get('ais'):
         a = doc['ais']
         rows.append(f"AIS, MNIST decoder: {a['rate']:,.0f} {a['unit']}; the paper's protocol (2048 x 5 x 1000 x 10) "
                     f"would take {a['paper_protocol_minutes']:.1f} min per model here")
-    if doc.get('ratios'):
-        q = doc['ratios']
-        rows.append(f"ratios ({q['threads']} thread{'s' * (q['threads'] != 1)}, median of {q['repeats']}, load {q['load_average'][0]:.1f} -> {q['load_average'][1]:.1f}):")
-        rows += [f"  {k:22s} {v:6.3f}" + (f"   goal <= {q['goals'][k]}" if k in q['goals'] else '') for k, v in q['ratios'].items()]
+    if doc.get('ratios'): rows.append(format_ratios(doc['ratios']))
     return '\n'.join(rows) + f"\n{doc['provenance']['device']}, bf16={doc['provenance']['bf16']}, compile={doc['provenance']['compile']}"
 
 # %% ../nbs/09_bench.ipynb #ratio0co
 GOALS = dict(avb_over_vae=3.4, fit_over_bare=1.03, ais_over_floor=1.05)   # ratio goals (at most)
+PAIRS = dict(avb_over_vae=('avb_step', 'vae_step'), fit_over_bare=('fit', 'bare_loop'),
+             ais_over_floor=('ais_online', 'ais_floor'), ais_warmup_over_floor=('ais_warmup', 'ais_floor'))
 
-def _interleaved(fns: dict, repeats: int, seed: int = 0) -> dict:
-    "Median wall and CPU seconds per call of each function in `fns`, called `repeats` times in a new random order each time."
-    t, order, rng = {k: ([], []) for k in fns}, list(fns), random.Random(seed)
-    for _ in range(repeats):
-        rng.shuffle(order)
-        for k in order:
-            f = fns[k]
-            w, c = time.perf_counter(), time.process_time(); f()
-            t[k][0].append(time.perf_counter() - w); t[k][1].append(time.process_time() - c)
-    return {k: dict(wall_s=statistics.median(w), cpu_s=statistics.median(c)) for k, (w, c) in t.items()}
+def _load() -> float: return os.getloadavg()[0] if hasattr(os, 'getloadavg') else float('nan')
+def _cores() -> int: return len(os.sched_getaffinity(0)) if hasattr(os, 'sched_getaffinity') else os.cpu_count()
+
+def _median_se(r: list[float]) -> tuple[float, float]:
+    "Median of `r` and its standard error relative to it, from the interquartile range (inf with fewer than 4 values)."
+    m = statistics.median(r)
+    if len(r) < 4: return m, math.inf
+    q1, _, q3 = statistics.quantiles(r, n=4)
+    return m, 0.93 * (q3 - q1) / math.sqrt(len(r)) / m
 
 def _bare_fit(model, data, steps: int, batch: int):
     "A bare PyTorch loop: a random batch, the VAE's loss, backward, Adam (what `fit` does, without its bookkeeping)."
@@ -152,8 +155,9 @@ def _ais_floor(dec, x, z_dim: int, n_steps: int, n_leapfrog: int):
         g, = torch.autograd.grad(dec.log_prob(x, z).sum(), z)
         z = z + 1e-3 * g
 
-def ratio_bench(steps: int = 30, ais_steps: int = 20, repeats: int = 9, seed: int = 0) -> dict:
-    "The ratios above on this CPU: times of each pair, interleaved `repeats` times, their ratios, the load and threads."
+def ratio_bench(steps: int = 30, ais_steps: int = 20, repeats: int = 9, seed: int = 0, *, max_repeats: int = 25,
+                target_se: float = 0.01) -> dict:
+    "The ratios above on this CPU: each pair timed in turn, in a new random order per repeat, until their medians are stable."
     seed_everything(seed)
     models, _, batch = bench_models('mlp'); data = torch.bernoulli(torch.full((4096, 784), 0.3)); x = data[:batch]
     step = {k: TrainStep(m, TrainConfig(batch_size=batch, device='cpu')) for k, m in models.items()}
@@ -162,15 +166,40 @@ def ratio_bench(steps: int = 30, ais_steps: int = 20, repeats: int = 9, seed: in
     xa = data[:batch // chains]; prior = torch.distributions.Normal(torch.zeros(32), torch.ones(32))
     ais = lambda adapt: ais_log_likelihood(dec.log_prob, xa, prior=prior, n_steps=ais_steps, n_chains=chains,
                                            n_leapfrog=10, adapt=adapt, progress=False)
-    load0 = os.getloadavg()[0] if hasattr(os, 'getloadavg') else float('nan')
-    t = _interleaved({'vae_step': lambda: [step['VAE'](lambda: x) for _ in range(steps)],
-                      'avb_step': lambda: [step['AVB'](lambda: x) for _ in range(steps)],
-                      'fit': lambda: fit(bench_models('mlp')[0]['VAE'], data, cfg, None, progress=False),
-                      'bare_loop': lambda: _bare_fit(bench_models('mlp')[0]['VAE'], data, steps, batch),
-                      'ais_online': lambda: ais('online'), 'ais_warmup': lambda: ais('warmup'),
-                      'ais_floor': lambda: _ais_floor(dec, xa.repeat(chains, 1), 32, ais_steps, 10)}, repeats, seed)
-    r = lambda a, b: t[a]['wall_s'] / t[b]['wall_s']
-    ratios = dict(avb_over_vae=r('avb_step', 'vae_step'), fit_over_bare=r('fit', 'bare_loop'),
-                  ais_over_floor=r('ais_online', 'ais_floor'), ais_warmup_over_floor=r('ais_warmup', 'ais_floor'))
-    return dict(times=t, ratios=ratios, goals=GOALS, threads=torch.get_num_threads(), repeats=repeats, steps=steps,
-                ais_steps=ais_steps, load_average=[load0, os.getloadavg()[0] if hasattr(os, 'getloadavg') else float('nan')])
+    fns = {'vae_step': lambda: [step['VAE'](lambda: x) for _ in range(steps)],
+           'avb_step': lambda: [step['AVB'](lambda: x) for _ in range(steps)],
+           'fit': lambda: fit(bench_models('mlp')[0]['VAE'], data, cfg, None, progress=False),
+           'bare_loop': lambda: _bare_fit(bench_models('mlp')[0]['VAE'], data, steps, batch),
+           'ais_online': lambda: ais('online'), 'ais_warmup': lambda: ais('warmup'),
+           'ais_floor': lambda: _ais_floor(dec, xa.repeat(chains, 1), 32, ais_steps, 10)}
+    wall, cpu, load, rng, order = {k: [] for k in fns}, {k: [] for k in fns}, [_load()], random.Random(seed), list(fns)
+    paired = lambda t, a, b: [u / v for u, v in zip(t[a], t[b])]
+    while True:
+        rng.shuffle(order)
+        for k in order:
+            w, c = time.perf_counter(), time.process_time(); fns[k]()
+            wall[k].append(time.perf_counter() - w); cpu[k].append(time.process_time() - c)
+        load.append(_load())
+        stats = {name: _median_se(paired(wall, a, b)) for name, (a, b) in PAIRS.items()}
+        n = len(wall['fit'])
+        if n >= max_repeats or (n >= repeats and all(stats[k][1] <= target_se for k in GOALS)): break
+    return dict(ratios={k: m for k, (m, _) in stats.items()}, ratio_se={k: se for k, (_, se) in stats.items()},
+                ratios_cpu={k: statistics.median(paired(cpu, a, b)) for k, (a, b) in PAIRS.items()}, goals=GOALS,
+                times={k: dict(wall_s=statistics.median(wall[k]), cpu_s=statistics.median(cpu[k])) for k in fns},
+                threads=torch.get_num_threads(), repeats=n, steps=steps, ais_steps=ais_steps, target_se=target_se,
+                load_average=[load[0], load[-1]], load_max=max(load), cores=_cores(),
+                cpu_share=sum(map(sum, cpu.values())) / sum(map(sum, wall.values())))
+
+def format_ratios(q: dict) -> str:
+    "The ratios of `ratio_bench` beside their goals, with the conditions they were measured in."
+    g = lambda k, d=float('nan'): q.get(k, d)
+    head = (f"ratios ({q['threads']} thread{'s' * (q['threads'] != 1)}; median of {q['repeats']} paired repeats of {g('steps')} training "
+            f"steps / {g('ais_steps')} AIS steps; load {q['load_average'][0]:.1f} -> {q['load_average'][1]:.1f}, max {g('load_max'):.1f}, "
+            f"on {g('cores', '?')} cores; this process on a CPU {100 * g('cpu_share'):.0f}% of the time):")
+    rows = [head, f"  {'':22s} {'wall':>7s} {'+- se':>7s} {'CPU':>7s}"]
+    for k, v in q['ratios'].items():
+        rows.append(f"  {k:22s} {v:7.3f} {v * g('ratio_se', {}).get(k, math.nan):7.3f} {g('ratios_cpu', {}).get(k, math.nan):7.3f}"
+                    + (f"   goal <= {q['goals'][k]}" if k in q['goals'] else ''))
+    rows.append(f"  {'per call, median s':22s} {'wall':>7s} {'':7s} {'CPU':>7s}")
+    rows += [f"  {k:22s} {t['wall_s']:7.3f} {'':7s} {t['cpu_s']:7.3f}" for k, t in q['times'].items()]
+    return '\n'.join(rows)

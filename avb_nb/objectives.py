@@ -12,7 +12,7 @@ from .nets import GaussianEncoder, ACEncoder
 
 # %% auto #0
 __all__ = ['LOG2PI', 'log_std_normal', 'log_normal', 'adversary_loss', 'kl_adversary_loss', 'primal_loss', 'gaussian_kl',
-           'ac_normalise', 'ac_kl', 'VAE', 'AVB', 'AVBAC', 'AAE', 'BiGAN', 'AlphaGAN', 'AVBVI']
+           'ac_normalise', 'ac_kl', 'VAE', 'adversary_pair', 'AVB', 'AVBAC', 'AAE', 'BiGAN', 'AlphaGAN', 'AVBVI']
 
 # %% ../nbs/04_objectives.ipynb #69d213c9
 LOG2PI = math.log(2 * math.pi)
@@ -112,6 +112,11 @@ class VAE(_Model):
         rec = self.decoder.log_prob(xr, z.reshape(-1, z.shape[-1])).reshape(n_samples, -1).mean(0)
         return rec - gaussian_kl(mu, log_sigma)
 
+# %% ../nbs/04_objectives.ipynb #ap1co002
+def adversary_pair(adversary, x: torch.Tensor, z_q: torch.Tensor, z_p: torch.Tensor) -> tuple[torch.Tensor, torch.Tensor]:
+    r"$(T(x, z_q), T(x, z_p))$, each `(batch,)`, from one call of `adversary` on $([x; x], [z_q; z_p])$."
+    return adversary(torch.cat([x, x]), torch.cat([z_q, z_p])).chunk(2)
+
 # %% ../nbs/04_objectives.ipynb #1cda507c
 class AVB(_Model):
     r"Adversarial Variational Bayes: black-box encoder $z = g_\phi(x, \epsilon)$, adversary $T(x, z)$ with loss (3.3), primal (3.9)."
@@ -124,19 +129,15 @@ class AVB(_Model):
 
     def _log_ratio(self, x, z): return self.adversary(x, z) - self._offset
 
-    def _adversary_terms(self, x, z):
-        z = z.detach()
-        T = self.adversary(torch.cat([x, x]), torch.cat([z, self._prior_like(z)]))
-        return self._adv_loss(*T.chunk(2))
-
     def losses(self, x, adversary: bool = True) -> dict:
         z = self.encode(x)
-        L = primal_loss(self._log_ratio(x, z), self.decoder.log_prob(x, z))
-        return {**L, **self._adversary_terms(x, z)} if adversary else L
+        if not adversary: return primal_loss(self._log_ratio(x, z), self.decoder.log_prob(x, z))
+        T_q, T_p = adversary_pair(self.adversary, x, z, self._prior_like(z))     # T(x, z) once, read by both losses
+        return {**primal_loss(T_q - self._offset, self.decoder.log_prob(x, z)), **self._adv_loss(T_q, T_p)}
 
     def adversary_losses(self, x) -> dict:
         with torch.no_grad(): z = self.encode(x)
-        return self._adversary_terms(x, z)
+        return self._adv_loss(*adversary_pair(self.adversary, x, z, self._prior_like(z)))
 
     @torch.no_grad()
     def elbo(self, x, n_samples: int = 1) -> torch.Tensor:
@@ -155,12 +156,14 @@ class AVBAC(AVB):
     def losses(self, x, adversary: bool = True) -> dict:
         z, mean, std = self.encoder(x)
         zt = ac_normalise(z, mean, std)
-        L = primal_loss(ac_kl(self._log_ratio(x, zt), z, mean, std), self.decoder.log_prob(x, z))
-        return {**L, **self._adversary_terms(x, zt)} if adversary else L
+        if not adversary: return primal_loss(ac_kl(self._log_ratio(x, zt), z, mean, std), self.decoder.log_prob(x, z))
+        T_q, T_p = adversary_pair(self.adversary, x, zt, self._prior_like(zt))   # T(x, z~) once, read by both losses
+        L = primal_loss(ac_kl(T_q - self._offset, z, mean, std), self.decoder.log_prob(x, z))
+        return {**L, **self._adv_loss(T_q, T_p)}
 
     def adversary_losses(self, x) -> dict:
         with torch.no_grad(): zt = ac_normalise(*self.encoder(x))
-        return self._adversary_terms(x, zt)
+        return self._adv_loss(*adversary_pair(self.adversary, x, zt, self._prior_like(zt)))
 
     @torch.no_grad()
     def elbo(self, x, n_samples: int = 1) -> torch.Tensor:

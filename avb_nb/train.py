@@ -68,7 +68,7 @@ def _grad_norm(grads: list[Tensor]) -> Tensor:
     return nn.utils.get_total_norm(grads, foreach=grads[0].is_cuda)
 
 class TrainStep:
-    "One iteration of Algorithm 1 for `model` under `cfg`; `step(next_batch)` updates and returns the terms."
+    "One iteration of Algorithm 1 for `model` under `cfg`; `step(next_batch, norms=False)` updates and returns the terms."
     def __init__(self, model: nn.Module, cfg: TrainConfig):
         self.model, self.cfg = model, cfg
         self.P = [p for p in model.primal_parameters() if p.requires_grad]
@@ -78,7 +78,7 @@ class TrainStep:
         self.device_type = self.P[0].device.type
         self.graphed = cfg.cuda_graph and self.device_type == 'cuda'
         self.n_batches = 1 + cfg.k if self.alternating else 1    # batches one step draws
-        self.graph, self.warm = None, 0
+        self.graph, self.warm, self.adversary_updated = None, 0, False
         self.opt_p = self._adam(self.P, cfg.lr_primal)
         self.opt_a = self._adam(self.A, cfg.lr_adversary) if self.A else None
         self.losses, self.adversary_losses = model.losses, getattr(model, 'adversary_losses', None)
@@ -105,36 +105,44 @@ class TrainStep:
         with torch.autocast(self.device_type, dtype=torch.bfloat16, enabled=self.cfg.bf16, cache_enabled=not self.graphed):
             return f(x)
 
-    def _apply(self, opt, params, grads) -> Tensor:
-        "Set `.grad` (None where a parameter is unused), clip, step; returns the gradient norm."
+    def _apply(self, opt, params, grads, norm: bool) -> Tensor | None:
+        "Set `.grad` (None where a parameter is unused), clip, step; returns the gradient norm if `norm` or clipping, else None."
         for p, g in zip(params, grads): p.grad = g
         used = [g for g in grads if g is not None]
         gn = (nn.utils.clip_grad_norm_([p for p in params if p.grad is not None], self.cfg.clip_grad, foreach=used[0].is_cuda)
-              if self.cfg.clip_grad else _grad_norm(used))
+              if self.cfg.clip_grad else _grad_norm(used) if norm else None)
         opt.step()
         return gn
 
-    def __call__(self, next_batch: Callable[[], Tensor | int]) -> dict[str, Tensor]:
-        if not self.graphed: return self._step(next_batch)
+    def _norms(self) -> dict[str, Tensor]:
+        "The norms of the gradients the last step left in `.grad` (those of its last adversary update)."
+        n = dict(gnorm_primal=_grad_norm([p.grad for p in self.P if p.grad is not None]))
+        if self.adversary_updated: n['gnorm_adversary'] = _grad_norm([p.grad for p in self.A if p.grad is not None])
+        return n
+
+    def __call__(self, next_batch: Callable[[], Tensor | int], norms: bool = False) -> dict[str, Tensor]:
+        if not self.graphed: return self._step(next_batch, norms)
         xs = [next_batch() for _ in range(self.n_batches)]
         if not all(isinstance(x, Tensor) for x in xs):
             warnings.warn("cuda_graph needs tensor batches; this model trains eagerly"); self.graphed = False
-            return self._step(iter(xs).__next__)
+            return self._step(iter(xs).__next__, norms)
         if self.graph is None:
-            if self.warm < 2: return self._warm_up(xs)
+            if self.warm < 2: return self._warm_up(xs, norms)
             try: self._capture(xs)
             except RuntimeError as e:
                 warnings.warn(f"CUDA graph capture failed ({type(e).__name__}: {str(e)[:200]}); training continues eagerly")
                 self.graphed, self.graph = False, None
-                return self._step(iter(xs).__next__)
+                return self._step(iter(xs).__next__, norms)
         for s, x in zip(self.x_static, xs): s.copy_(x)
         self.graph.replay()
-        return dict(self.terms_static)
+        terms = dict(self.terms_static)                  # with clip_grad, the graph's own norms are among them
+        if norms and not self.cfg.clip_grad: terms.update(self._norms())
+        return terms
 
-    def _warm_up(self, xs):
+    def _warm_up(self, xs, norms):
         "An eager step on a side stream (as CUDA graph capture requires); it creates the optimizer state."
         s = torch.cuda.Stream(); s.wait_stream(torch.cuda.current_stream())
-        with torch.cuda.stream(s): terms = self._step(iter(xs).__next__)
+        with torch.cuda.stream(s): terms = self._step(iter(xs).__next__, norms)
         torch.cuda.current_stream().wait_stream(s); self.warm += 1
         return terms
 
@@ -143,22 +151,25 @@ class TrainStep:
         self.x_static = [x.clone() for x in xs]
         for p in self.P + self.A: p.grad = None
         self.graph = torch.cuda.CUDAGraph()
-        with torch.cuda.graph(self.graph): self.terms_static = self._step(iter(self.x_static).__next__)
+        with torch.cuda.graph(self.graph): self.terms_static = self._step(iter(self.x_static).__next__, norms=False)
 
-    def _step(self, next_batch: Callable[[], Tensor | int]) -> dict[str, Tensor]:
-        "The eager step: losses, both gradients, both updates."
+    def _step(self, next_batch: Callable[[], Tensor | int], norms: bool) -> dict[str, Tensor]:
+        "The eager step: losses, both gradients, both updates; the gradient norms last, where asked for or clipped."
         L = self._forward(self.losses, next_batch())
         adv = L.get('adversary') if self.opt_a and not self.alternating else None
         gp = torch.autograd.grad(L['primal'], self.P, retain_graph=adv is not None, allow_unused=True)
         ga = torch.autograd.grad(adv, self.A, allow_unused=True) if adv is not None else None
         terms = _scalars(L)
-        terms['gnorm_primal'] = self._apply(self.opt_p, self.P, gp)
-        if adv is not None: terms['gnorm_adversary'] = self._apply(self.opt_a, self.A, ga)
+        gn = dict(gnorm_primal=self._apply(self.opt_p, self.P, gp, norms))
+        if adv is not None: gn['gnorm_adversary'] = self._apply(self.opt_a, self.A, ga, norms)
         elif self.alternating:                    # k adversary steps on fresh samples
-            for _ in range(self.cfg.k):
+            for i in range(self.cfg.k):
                 La = self._forward(self.adversary_losses, next_batch())
-                terms['gnorm_adversary'] = self._apply(self.opt_a, self.A, torch.autograd.grad(La['adversary'], self.A, allow_unused=True))
+                ga = torch.autograd.grad(La['adversary'], self.A, allow_unused=True)
+                gn['gnorm_adversary'] = self._apply(self.opt_a, self.A, ga, norms and i == self.cfg.k - 1)
             terms.update(_scalars(La))
+        self.adversary_updated = 'gnorm_adversary' in gn
+        terms.update({k: v for k, v in gn.items() if v is not None})
         return terms
 
 # %% ../nbs/05_train.ipynb #a8bcadec
@@ -168,17 +179,30 @@ def _is_bernoulli(model) -> bool:
     if b is not None: return bool(b)
     return getattr(getattr(model, 'decoder', None), 'likelihood', None) == 'bernoulli'
 
+def _finite(x: Tensor) -> Tensor:
+    "Whether every entry of `x` is finite, from one pass (`aminmax`: a NaN anywhere makes both NaN), as a 0-d bool tensor."
+    return torch.isfinite(torch.stack(torch.aminmax(x))).all() if x.is_floating_point() else torch.ones((), dtype=torch.bool, device=x.device)
+
+def _binary(x: Tensor) -> bool:
+    "Whether `x`, known to lie in [0, 1], holds only 0 and 1 (`frac` is 0 there only); on a CPU in blocks through one small buffer."
+    f = x.reshape(-1)
+    n = min(f.numel(), 1 << 16 if f.device.type == 'cpu' else f.numel())   # a large temporary costs page faults on a CPU
+    buf = torch.empty(n, dtype=f.dtype, device=f.device)
+    return torch.stack([torch.frac(c, out=buf[:c.numel()]).amax() for c in f.split(n)]).amax().item() == 0
+
 def _check_batch(x: Tensor, model, cfg, what: str = 'data'):
     if x.ndim < 2: raise ValueError(f"{what} must have shape (N, ...) with one example per row; got shape {tuple(x.shape)}")
     if x.shape[0] == 0: raise ValueError(f"{what} is empty (shape {tuple(x.shape)}): nothing to train on")
-    if not torch.isfinite(x).all():
+    xf = x if x.is_floating_point() else x.float()
+    lo, hi = (v.item() for v in torch.aminmax(xf))       # one pass: a NaN anywhere makes both NaN
+    if not (math.isfinite(lo) and math.isfinite(hi)):
         i = (~torch.isfinite(x)).flatten(1).any(1).nonzero()[0, 0].item()
         raise ValueError(f"{what} holds NaN or Inf (first in example {i}); clean or drop those examples")
     if _is_bernoulli(model):
-        if cfg.binarize and not ((x >= 0) & (x <= 1)).all():
+        if cfg.binarize and not (lo >= 0 and hi <= 1):
             raise ValueError(f"binarize=True needs grey levels in [0, 1]; {what} spans "
-                             f"[{x.min().item():.3g}, {x.max().item():.3g}] (scale it, e.g. x / 255)")
-        if not cfg.binarize and not ((x == 0) | (x == 1)).all():
+                             f"[{lo:.3g}, {hi:.3g}] (scale it, e.g. x / 255)")
+        if not cfg.binarize and not (lo >= 0 and hi <= 1 and _binary(xf)):
             v = x[(x != 0) & (x != 1)][0].item()
             raise ValueError(f"the model's decoder is Bernoulli but {what} is not binary (it holds e.g. {v:.4g}); "
                              "binarize it, pass TrainConfig(binarize=True) for dynamic binarization of grey "
@@ -211,7 +235,7 @@ class _FromCallable:
         if self.ok is None:
             if not isinstance(x, Tensor): raise TypeError(f"the data callable must return a tensor, got {type(x).__name__}")
             _check_batch(x, self.model, self.cfg, 'the first batch from the data callable')
-        self.ok = torch.isfinite(x).all()
+        self.ok = _finite(x)
         return x
     def state_dict(self): return {}
     def load_state_dict(self, s): pass
@@ -238,7 +262,7 @@ def make_batches(data, model, cfg: TrainConfig, device):
 
 # %% ../nbs/05_train.ipynb #0a56eaad
 class History(dict):
-    "Logged terms: `h['step']` and one list per term (mean over the `log_every` steps before each entry)."
+    "Logged terms: `h['step']` and one list per term (losses: mean over the steps since the last entry; gradient norms: at the entry's step)."
     def append(self, step: int, terms: dict[str, float]):
         self.setdefault('step', []).append(step)
         for k, v in terms.items(): self.setdefault(k, []).append(v)
@@ -258,19 +282,37 @@ class NonFiniteError(RuntimeError):
     "Training met a NaN or Inf in a loss, a gradient or the data."
 
 class _Guard:
-    def __init__(self, device):
-        self.first = torch.full((), -1, dtype=torch.long, device=device); self.ok = None
+    "The steps since the last log, on the device: the running sums for the history's means, and the NaN guard."
+    def __init__(self): self.rows, self.acc = [], None
 
-    def update(self, step: int, terms: dict[str, Tensor]):
-        ok = torch.stack([v if v.dtype == torch.bool else torch.isfinite(v) for v in terms.values()])
-        if self.ok is None: self.ok, self.keys = torch.ones_like(ok), list(terms)
-        hit = (self.first < 0) & ~ok.all()
-        self.first = torch.where(hit, step, self.first); self.ok = torch.where(hit, ok, self.ok)
+    def add(self, step: int, terms: dict[str, Tensor], data_ok: Tensor | None = None):
+        "Record one step: its terms (0-d tensors) and whether its data batch was finite. Adds to the sums; no host sync."
+        self.order, self.keys = list(terms), [k for k in terms if not k.startswith('gnorm_')]
+        vec = torch.stack([terms[k] for k in self.keys])
+        self.acc = vec if self.acc is None else self.acc + vec
+        self.rows.append((step, vec, {k: v for k, v in terms.items() if k.startswith('gnorm_')}, data_ok))
+
+    def flush(self, step: int, ckpt: Path | None, good_step: int | None) -> tuple[dict[str, float], int]:
+        "Check; then the history entry (means of the losses, this step's gradient norms) and the number of steps it covers."
+        self.check(step, ckpt, good_step)
+        vals = {**dict(zip(self.keys, (self.acc / len(self.rows)).tolist())), **{k: v.item() for k, v in self.rows[-1][2].items()}}
+        vals, n = {k: vals[k] for k in self.order}, len(self.rows)
+        self.rows, self.acc = [], None
+        return vals, n
 
     def check(self, step: int, ckpt: Path | None, good_step: int | None):
-        first = self.first.item()
-        if first < 0: return
-        bad = [k for k, o in zip(self.keys, self.ok.tolist()) if not o]
+        "Raise `NonFiniteError` if a term or a data batch since the last log was non-finite (one host sync)."
+        if not self.rows: return
+        norms, data = [v for r in self.rows for v in r[2].values()], [r[3] for r in self.rows if r[3] is not None]
+        ok = [torch.isfinite(self.acc).all()]             # a non-finite term makes its running sum non-finite
+        if norms: ok.append(torch.isfinite(torch.stack(norms)).all())
+        if data: ok.append(torch.stack(data).all())
+        if torch.stack(ok).all(): return
+        for first, vec, g, d in self.rows:                # rare: find the first bad step (a sum may also just overflow)
+            vals = {**dict(zip(self.keys, vec.tolist())), **{k: v.item() for k, v in g.items()}}
+            bad = [k for k in self.order if k in vals and not math.isfinite(vals[k])] + ([] if d is None or d else ['data batch'])
+            if bad: break
+        else: return
         kept = (f"the last good checkpoint (step {good_step}) is kept at {ckpt}" if good_step is not None
                 else "no checkpoint was written" + ("" if ckpt else " (pass `out` to keep checkpoints)"))
         raise NonFiniteError(f"non-finite {', '.join(bad)} at step {first} (found at step {step}); {kept}. "
@@ -325,23 +367,22 @@ def fit(model: nn.Module, data, cfg: TrainConfig | None = None, out: str | Path 
     path = Path(out)/'checkpoint.pt' if out is not None else None
     ck = load_checkpoint(path) if path else None
     start, hist = _resume(ck, path, model, ts, batches, cfg, restore_rng) if ck else (0, History())
-    good, guard, acc, n = (start if ck else None), _Guard(device), None, 0
+    good, guard = (start if ck else None), _Guard()
     bar = tqdm(total=cfg.steps, initial=start, disable=not progress, desc=type(model).__name__)
     for step in range(start + 1, cfg.steps + 1):
         if cfg.lr_decay != 'constant': ts.set_lr(lr_factor(cfg, step))
-        try: terms = ts(batches)
+        log = step % cfg.log_every == 0 or step == cfg.steps
+        try: terms = ts(batches, norms=log)
         except (RuntimeError, ValueError) as e:
             if step > start + 1 or isinstance(e, NonFiniteError): raise
             shape = tuple(data.shape) if isinstance(data, Tensor) else None
             raise ValueError(f"the model failed on the first batch (data shape {shape}): {e}\n"
                              "Check that the examples have the shape the model's networks expect.") from e
-        guard.update(step, {**terms, 'data batch': batches.ok} if isinstance(batches, _FromCallable) else terms)
-        vec = torch.stack(list(terms.values())); acc, n = (vec if acc is None else acc + vec), n + 1
-        if step % cfg.log_every == 0 or step == cfg.steps:
-            guard.check(step, path, good)
-            vals = dict(zip(terms, (acc / n).tolist())); hist.append(step, vals)
+        guard.add(step, terms, batches.ok if isinstance(batches, _FromCallable) else None)
+        if log:
+            vals, n = guard.flush(step, path, good); hist.append(step, vals)
             bar.set_postfix({k: f"{v:.4g}" for k, v in vals.items() if not k.startswith('gnorm')}, refresh=False)
-            bar.update(n); acc, n = None, 0
+            bar.update(n)
         if path and (step % cfg.checkpoint_every == 0 or step == cfg.steps):
             guard.check(step, path, good); _save(path, step, model, ts, batches, hist, cfg); good = step
     bar.close()
