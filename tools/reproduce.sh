@@ -4,11 +4,6 @@
 # Default: bash tools/reproduce.sh synthetic --preset cpu --out runs/synthetic (Table 1 on a CPU budget: about 10 minutes on one free thread)
 set -euo pipefail
 cd "$(dirname "$0")/.."
-[ -x .venv/bin/python ] || "${PYTHON:-python3}" -m venv .venv
-if ! .venv/bin/python -c "import torch" 2>/dev/null; then
-  # a CPU wheel where one is provided locally, else the registry's default build
-  .venv/bin/pip install -q torch==2.13.0 || .venv/bin/pip install -q torch
-fi
-.venv/bin/pip install -q -e .
+bash tools/setup.sh
 [ $# -gt 0 ] || set -- synthetic --preset cpu --out runs/synthetic
 exec .venv/bin/avb_nb reproduce "$@"

@@ -2,14 +2,7 @@
 # Set up (if needed) and run every notebook with smoke presets. Usage: bash tools/test.sh [nbdev_test args]
 set -euo pipefail
 cd "$(dirname "$0")/.."
-quiet() { local rc=0 log; log=$(mktemp); "$@" >"$log" 2>&1 || rc=$?; grep -v "^WARNING: Location" "$log" || true; rm -f "$log"; return $rc; }
-[ -x .venv/bin/python ] || { echo "setting up .venv (first run only; the installs take a few minutes)"; "${PYTHON:-python3}" -m venv .venv; }
-if ! .venv/bin/python -c "import torch" 2>/dev/null; then
-  echo "installing torch into .venv"
-  # a CPU wheel where one is provided locally, else the registry's default build
-  quiet .venv/bin/pip install -q torch==2.13.0 || quiet .venv/bin/pip install -q torch
-fi
-[ -x .venv/bin/nbdev_test ] || { echo "installing avb_nb and its dev tools (nbdev) into .venv"; quiet .venv/bin/pip install -q -e ".[dev]"; }
+bash tools/setup.sh --dev
 export MPLBACKEND=Agg
 start=$(date +%s)
 # the notebooks nbdev_test will run (all of nbs/, or those --path names), said before it starts: it prints nothing until the end
