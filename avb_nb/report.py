@@ -4,13 +4,15 @@
 
 # %% ../nbs/07a_report.ipynb #rp0imprt
 from __future__ import annotations
+import json
+from pathlib import Path
 import numpy as np
 import torch
 import matplotlib.pyplot as plt
-from .core import seed_everything
+from .core import seed_everything, results_dir, load_metrics
 
 # %% auto #0
-__all__ = ['COLORS', 'to_uint8', 'tile', 'figure_data', 'fig5_data', 'fig6_latent', 'subsample']
+__all__ = ['COLORS', 'to_uint8', 'tile', 'figure_data', 'fig5_data', 'fig6_latent', 'subsample', 'committed']
 
 # %% ../nbs/07a_report.ipynb #rp0tile0
 def to_uint8(x: torch.Tensor, shape: tuple) -> np.ndarray:
@@ -68,3 +70,23 @@ def subsample(hist: dict, n: int = 200) -> dict:
     if not m: return {}
     idx = np.unique(np.linspace(0, m - 1, min(m, n)).round().astype(int))
     return {k: [float(v[i]) for i in idx] for k, v in hist.items()}
+
+# %% ../nbs/07a_report.ipynb #rp0comco
+def committed(name: str, preset: str, config=None, root=None) -> dict | None:
+    """The committed metrics of experiment `name`'s `preset` run (`results/<name>/<preset>/metrics.json`), checked: made
+    by that preset from a clean tree and, given the experiment's `config` class, with that preset's settings (the seed
+    aside). None, with a line saying how to make them, if there are none."""
+    d = results_dir(name, preset, root)
+    if not (d/'metrics.json').exists():
+        print(f"No {preset}-preset results yet at {d}; run `avb_nb reproduce {name} --preset {preset} --out {d}`."); return None
+    m = load_metrics(d); p = m['provenance']
+    if p['preset'] != preset or '+dirty' in str(p['git_commit']):
+        raise AssertionError(f"{d/'metrics.json'} was made by preset {p['preset']!r} at {p['git_commit']}; "
+                             f"a page shows only {preset!r} runs from a clean tree")
+    if config is not None:
+        want = json.loads(json.dumps({k: v for k, v in config.preset(preset).to_dict().items() if k != 'seed'}))
+        got = {k: v for k, v in m['config'].items() if k != 'seed'}
+        if got != want:
+            raise AssertionError(f"{d/'metrics.json'} was made with other settings than the {preset!r} preset's "
+                                 f"({sorted(k for k in set(got) | set(want) if got.get(k) != want.get(k))}); rerun it")
+    return m
