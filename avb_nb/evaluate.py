@@ -146,9 +146,8 @@ def table1_metrics(model, x: torch.Tensor, n_grid: int = 401, grid_lim: float = 
     $\log p_\theta(x)$ by quadrature on an `n_grid` x `n_grid` grid over $[-\ell, \ell]^2$, $\ell$ = `grid_lim` (and its change
     when the grid is halved), then reconstruction error, ELBO and the kNN $\mathrm{KL}(q(z) \,\|\, p(z))$ from `n_eval` codes per image (`kl_splits` splits)."""
     model.eval()
-    log_lik = lambda x, z: model.decoder.log_prob(x, z)
-    lp = log_px_quadrature(log_lik, x, 2, grid_lim, n_grid).double()
-    lp_half = log_px_quadrature(log_lik, x, 2, grid_lim, (n_grid + 1) // 2).double()
+    lp = log_px_quadrature(model.decoder.log_prob, x, 2, grid_lim, n_grid).double()
+    lp_half = log_px_quadrature(model.decoder.log_prob, x, 2, grid_lim, (n_grid + 1) // 2).double()
     xr = x.repeat(n_eval, 1)                                      # row s*4 + i is x[i]
     z = model.encode(xr)
     rec = F.binary_cross_entropy_with_logits(model.decoder(z), xr, reduction='none').mean(1)

@@ -5,7 +5,6 @@
 # %% ../nbs/07a_report.ipynb #rp0imprt
 from __future__ import annotations
 import json
-from pathlib import Path
 import numpy as np
 import torch
 import matplotlib.pyplot as plt

@@ -7,7 +7,6 @@ from __future__ import annotations
 import math
 from typing import Callable
 import torch
-import torch.nn.functional as F
 from torch.distributions import MultivariateNormal, Normal
 from .objectives import adversary_loss, kl_adversary_loss
 

@@ -10,9 +10,7 @@ from pathlib import Path
 from typing import ClassVar
 import numpy as np
 import torch
-from torch import nn
 import matplotlib.pyplot as plt
-from tqdm.auto import tqdm
 from ..core import (Config, mean_se, sync, get_device, seed_everything, save_metrics, load_metrics, results_dir,
                          atomic_write_text, device_name)
 from ..data import celeba_files, load_celeba

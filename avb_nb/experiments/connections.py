@@ -5,7 +5,7 @@
 # %% ../../nbs/15_connections.ipynb #afdcd344
 from __future__ import annotations
 import math, time
-from dataclasses import dataclass, fields
+from dataclasses import dataclass
 from pathlib import Path
 from typing import ClassVar
 import numpy as np

@@ -19,7 +19,7 @@ from torch import nn
 from ..nets import (ConvTrunk, MLPTrunk, BlackBoxEncoder, GaussianEncoder, ACEncoder, ConvDecoder, MLPDecoder,
                          conv_adversary, mlp_adversary, StridedConvTrunk, SoftplusConvDecoder, glorot_init_, init_small_)
 from ..objectives import VAE, AVB, AVBAC
-from ..train import fit, TrainConfig, TrainStep
+from ..train import fit, TrainConfig
 from ..evaluate import ais_log_likelihood, bdmc
 from ..report import figure_data, tile
 from ..run import fingerprint as run_fingerprint

@@ -11,12 +11,11 @@ from typing import ClassVar
 import numpy as np
 import torch
 from torch import nn
-import torch.nn.functional as F
 import matplotlib.pyplot as plt
-from ..core import Config, get_device, seed_everything, save_metrics, load_metrics, results_dir, atomic_write_text, mean_se
+from ..core import Config, get_device, seed_everything, save_metrics, results_dir, atomic_write_text
 from ..data import synthetic_2x2, LOG_LIK_OPTIMUM_2X2
 from ..nets import DistinctXAdversary, MLPDecoder, mlp_encoder, gaussian_mlp_encoder
-from ..objectives import VAE, AVB, log_std_normal
+from ..objectives import VAE, AVB
 from ..train import fit, TrainConfig, TrainStep, make_batches
 from ..evaluate import table1_metrics, PAPER_TABLE1
 from ..report import fig5_data, fig6_latent, subsample
