@@ -9,15 +9,15 @@ from pathlib import Path
 from typing import Iterator
 import numpy as np
 import torch
-from .core import get_device, repo_root, make_dirs, remove_if_empty
+from .core import get_device, repo_root, make_dirs, remove_if_empty, mean_se
 
 # %% auto #0
-__all__ = ['LOG_LIK_OPTIMUM_2X2', 'ES_NAMES', 'DATA_ENV', 'CACHE_ENV', 'MNIST_MIRROR', 'MNIST_FILES', 'MNIST_SPLITS',
-           'LAROCHELLE_MIRROR', 'BINARIZED_MNIST', 'CELEBA_HELP', 'synthetic_2x2', 'eight_schools',
-           'eight_schools_log_joint', 'EightSchoolsExact', 'DataError', 'DataUnavailable', 'cache_dir',
-           'shared_data_dir', 'data_roots', 'find_file', 'sha256sum', 'check_sha256', 'download', 'fetch', 'read_idx',
-           'load_mnist', 'binarize', 'Batches', 'mnist_batches', 'parse_amat', 'load_binarized_mnist', 'celeba_files',
-           'load_celeba']
+__all__ = ['LOG_LIK_OPTIMUM_2X2', 'ES_NAMES', 'ES_MIRROR', 'KS_CRIT', 'DATA_ENV', 'CACHE_ENV', 'MNIST_MIRROR', 'MNIST_FILES',
+           'MNIST_SPLITS', 'LAROCHELLE_MIRROR', 'BINARIZED_MNIST', 'CELEBA_HELP', 'synthetic_2x2', 'eight_schools',
+           'eight_schools_log_joint', 'EightSchoolsExact', 'p_tau_positive', 'exact_marginals', 'ks_distance',
+           'posterior_summary', 'exact_summary', 'DataError', 'DataUnavailable', 'cache_dir', 'shared_data_dir',
+           'data_roots', 'find_file', 'sha256sum', 'check_sha256', 'download', 'fetch', 'read_idx', 'load_mnist',
+           'binarize', 'Batches', 'mnist_batches', 'parse_amat', 'load_binarized_mnist', 'celeba_files', 'load_celeba']
 
 # %% ../nbs/02_data.ipynb #dbb90a77
 LOG_LIK_OPTIMUM_2X2 = -math.log(4)   # the best average log-likelihood on the set: four equally likely images
@@ -34,6 +34,7 @@ def eight_schools() -> dict[str, torch.Tensor]:
 
 # %% ../nbs/02_data.ipynb #61eece87
 ES_NAMES = ['mu', 'tau'] + [f'eta{j + 1}' for j in range(8)]
+ES_MIRROR = torch.tensor([1.] + [-1.] * 9, dtype=torch.float64)   # (mu, tau, eta) -> (mu, -tau, -eta) leaves p(z | y) unchanged
 
 def _es_data(y, sigma, dtype=torch.float64):
     if y is None or sigma is None:
@@ -111,6 +112,57 @@ class EightSchoolsExact:
         eta_mean = tau[:, None] * (self.y - mu[:, None]) / v
         eta = eta_mean + torch.randn(n, len(self.y), dtype=torch.float64, generator=generator) / prec.sqrt()
         return torch.cat([mu[:, None], tau[:, None], eta], 1)
+
+# %% ../nbs/02_data.ipynb #e5a9e006
+def p_tau_positive(z: torch.Tensor) -> tuple[float, float]:
+    r"Fraction of draws $z$ (n, 10) with $\tau > 0$ (exactly $\tfrac12$ under the posterior), with its binomial s.e."
+    p = (z[:, 1] > 0).double().mean().item()
+    return p, math.sqrt(max(p * (1 - p), 1e-12) / len(z))
+
+KS_CRIT = dict(p05=1.358, p001=1.949)     # Kolmogorov quantiles: P(sqrt(n) D > c) = 0.05, 0.001
+
+def exact_marginals(exact: EightSchoolsExact, x: torch.Tensor | None = None, chunk: int = 200, coarsen: int = 4) -> dict:
+    r"""Exact marginal densities and CDFs of every coordinate on the grid `x` (default 2001 points on [-10, 10]): dict(x, pdf, cdf),
+    each (m,) or (m, 10). The mixture over $\tau$ uses the quadrature grid coarsened `coarsen` times (blocks' mass at their centre)."""
+    x = torch.linspace(-10, 10, 2001, dtype=torch.float64) if x is None else x.double()
+    keep = exact.w > 1e-14
+    n = int(keep.sum()) // coarsen * coarsen
+    tau, w = exact.tau[keep][:n].view(-1, coarsen).mean(1), exact.w[keep][:n].view(-1, coarsen).sum(1)
+    w = w / w.sum()
+    mean, cov = exact._cond_moments(tau)
+    sd = cov.diagonal(dim1=1, dim2=2).sqrt()
+    pdf, cdf = torch.zeros(len(x), 10, dtype=torch.float64), torch.zeros(len(x), 10, dtype=torch.float64)
+    for i in (0, *range(2, 10)):
+        for s in range(0, len(x), chunk):
+            u = (x[s:s + chunk, None] - mean[:, i]) / sd[:, i]
+            pdf[s:s + chunk, i] = (w * torch.exp(-0.5 * u ** 2) / (math.sqrt(2 * math.pi) * sd[:, i])).sum(1)
+            cdf[s:s + chunk, i] = (w * 0.5 * torch.erfc(-u / math.sqrt(2))).sum(1)
+    pdf[:, 1] = exact.tau_density(x)
+    cdf[:, 1] = torch.from_numpy(np.interp(x.numpy(), exact.tau.numpy(), exact.cdf.numpy()))
+    return dict(x=x, pdf=pdf, cdf=cdf)
+
+def ks_distance(v: torch.Tensor, x: torch.Tensor, cdf: torch.Tensor) -> float:
+    r"Kolmogorov-Smirnov distance $\sup_x |\hat F(x) - F(x)|$ between the draws `v` (n,) and the CDF $F$ tabulated as `cdf` on the grid `x`."
+    v = np.sort(v.double().numpy()); n = len(v)
+    F = np.interp(v, x.numpy(), cdf.numpy())
+    return float(max((np.arange(1, n + 1) / n - F).max(), (F - np.arange(n) / n).max()))
+
+def posterior_summary(z: torch.Tensor, marg: dict) -> dict:
+    r"Moments of $q$ from i.i.d. draws `z` (n, 10) with their s.e., the mass of each $\tau$ mode, and each marginal's KS distance to the exact one (`marg`)."
+    z = z.double(); n = len(z)
+    m, sd = z.mean(0), z.std(0)
+    var_se = ((z - m) ** 2).std(0) / math.sqrt(n)
+    a, a_se = mean_se(z[:, 1].abs())
+    p, p_se = p_tau_positive(z)
+    return dict(mean=m.tolist(), mean_se=(sd / math.sqrt(n)).tolist(), sd=sd.tolist(), sd_se=(var_se / (2 * sd)).tolist(),
+                abs_tau=a, abs_tau_se=a_se, mass_tau_pos=p, mass_tau_neg=1 - p, mass_se=p_se,
+                ks=[ks_distance(z[:, i], marg['x'], marg['cdf'][:, i]) for i in range(10)], n=n)
+
+def exact_summary(exact: EightSchoolsExact) -> dict:
+    "The quantities of `posterior_summary` for the exact posterior (no s.e., no KS distances)."
+    m, cov = exact.moments()
+    return dict(mean=m.tolist(), sd=cov.diagonal().sqrt().tolist(), abs_tau=float((exact.w * exact.tau.abs()).sum()),
+                mass_tau_pos=0.5, mass_tau_neg=0.5)
 
 # %% ../nbs/02_data.ipynb #2415d3c5
 DATA_ENV, CACHE_ENV = 'AVB_NB_DATA', 'AVB_NB_CACHE'

@@ -6,20 +6,22 @@
 from __future__ import annotations
 import math, time
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Callable
 import numpy as np
 import torch
 from scipy.spatial import cKDTree
 from scipy.special import digamma, gammaln
 import torch.nn.functional as F
-from .core import mean_se
+from tqdm.auto import tqdm
+from .core import mean_se, seed_everything, atomic_save, load_checkpoint
 from .hmc import log_prob_and_grad
-from .objectives import log_std_normal
+from .objectives import log_std_normal, VAE, AVBAC
 
 # %% auto #0
 __all__ = ['PAPER_TABLE1', 'drop_duplicates', 'knn_kl', 'knn_entropy', 'knn_kl_one_sample', 'log_px_quadrature',
            'log_px_importance', 'table1_metrics', 'ais_schedule', 'AISResult', 'ais_log_likelihood', 'BDMCResult',
-           'bdmc', 'ais_throughput']
+           'bdmc', 'elbo_values', 'ais_init', 'ais_values', 'simulate', 'bdmc_values', 'ais_throughput']
 
 # %% ../nbs/07_evaluate.ipynb #fcd0d912
 def _points(x, name) -> np.ndarray:
@@ -323,6 +325,66 @@ def bdmc(log_lik: Callable, x: torch.Tensor, z_post: torch.Tensor, init=None, n_
     step = lower.step_table.flip(0).repeat(1, n_chains)                 # the forward pass's frozen steps, reversed
     logw, _, _, _ = _anneal(terms, z, ais_schedule(n_steps, schedule).flip(0), std, step, n_leapfrog, progress=progress)
     return BDMCResult(lower, -_log_mean_exp(logw.view(n_chains, x.shape[0])))
+
+# %% ../nbs/07_evaluate.ipynb #ev0tmc1
+@torch.no_grad()
+def elbo_values(model, x: torch.Tensor, n_samples: int = 1, batch: int = 1000) -> torch.Tensor:
+    "Per-example ELBO (VAE) or adversary ELBO estimate (AVB, AVB+AC) of the rows of `x`, computed on the model's device, returned on the CPU."
+    dev = next(model.parameters()).device
+    return torch.cat([model.elbo(xb.to(dev), n_samples).float().cpu() for xb in x.split(batch)])
+
+@torch.no_grad()
+def ais_init(model, x: torch.Tensor) -> torch.distributions.Normal:
+    r"AIS's initial distribution: $q_\phi(z \mid x)$ for a VAE, the AC Gaussian $r_\alpha(z \mid x)$ for AVB+AC, the prior $\mathcal N(0, I)$ for AVB."
+    if isinstance(model, AVBAC):
+        _, mean, std = model.encoder(x)
+        return torch.distributions.Normal(mean, std)
+    if isinstance(model, VAE):
+        mu, log_sigma = model.encoder(x)
+        return torch.distributions.Normal(mu, log_sigma.exp())
+    z0 = torch.zeros(model.z_dim, device=x.device)
+    return torch.distributions.Normal(z0, torch.ones_like(z0))
+
+# %% ../nbs/07_evaluate.ipynb #ev0tmc2
+def ais_values(model, x: torch.Tensor, n_steps: int, n_chains: int, n_leapfrog: int, schedule: str = 'linear',
+               chunk: int = 2048, cache: str | Path | None = None, seed: int = 0, progress: bool = True) -> dict:
+    r"""AIS $\log p_\theta(x)$ for each row of `x` from `ais_init`, in chunks of `chunk` rows, each saved as `<cache>_<i>.pt`
+    with its settings and reused while they stand; returns the values, their per-example chain errors, the
+    acceptance rate and the seconds AIS took."""
+    dev = next(model.parameters()).device
+    key = dict(steps=n_steps, chains=n_chains, leapfrog=n_leapfrog, schedule=schedule, seed=seed)
+    log_px, se, acc, secs = [], [], [], 0.
+    chunks = list(x.split(chunk))
+    for i, xb in enumerate(tqdm(chunks, desc='AIS chunks', disable=not progress or len(chunks) < 2, leave=False)):
+        f = None if cache is None else Path(f'{cache}_{i}.pt')
+        r = load_checkpoint(f) if f else None
+        if r is None or r.get('key') != key or len(r['log_px']) != len(xb):
+            seed_everything(seed + i)
+            xb = xb.to(dev)
+            res = ais_log_likelihood(model.decoder.log_prob, xb, ais_init(model, xb), n_steps=n_steps, n_chains=n_chains,
+                                     n_leapfrog=n_leapfrog, schedule=schedule, progress=progress)
+            r = dict(key=key, log_px=res.log_px.detach().double().cpu(), se=res.se.detach().double().cpu(),
+                     accept=float(res.accept), seconds=float(res.seconds))
+            if f: atomic_save(r, f)
+        log_px.append(r['log_px']); se.append(r['se']); acc.append(r['accept']); secs += r['seconds']
+    return dict(values=torch.cat(log_px), chain_se=torch.cat(se), accept=float(np.mean(acc)), seconds=secs)
+
+# %% ../nbs/07_evaluate.ipynb #ev0tmc3
+@torch.no_grad()
+def simulate(model, n: int, seed: int = 0) -> tuple[torch.Tensor, torch.Tensor]:
+    r"`n` pairs from the model, $z \sim \mathcal N(0, I)$ and binary $x \sim p_\theta(x \mid z)$ as rows: each $z$ is an exact posterior draw given its $x$."
+    g, dev = torch.Generator().manual_seed(seed), next(model.parameters()).device
+    z = torch.randn(n, model.z_dim, generator=g)
+    x = torch.bernoulli(model.decoder.mean(z.to(dev)).flatten(1).float().cpu(), generator=g)
+    return x.to(dev), z.to(dev)
+
+def bdmc_values(model, x: torch.Tensor, z: torch.Tensor, n_steps: int, n_chains: int, n_leapfrog: int,
+                schedule: str = 'linear', seed: int = 0, progress: bool = False) -> dict:
+    r"Forward AIS (lower) and reverse AIS (upper) bounds on $\log p_\theta(x)$ per row of `x` from `ais_init`, the reverse chains started at `z`."
+    seed_everything(seed); t0 = time.time()
+    r = bdmc(model.decoder.log_prob, x, z, init=ais_init(model, x), n_steps=n_steps, n_chains=n_chains,
+             n_leapfrog=n_leapfrog, schedule=schedule, progress=progress)
+    return dict(lower=r.lower.log_px.double().cpu(), upper=r.upper.double().cpu(), accept=r.lower.accept, seconds=time.time() - t0)
 
 # %% ../nbs/07_evaluate.ipynb #805307a8
 def ais_throughput(decoder_log_lik: Callable, z_dim: int, x: torch.Tensor, device='cpu', n_chains: int = 16,

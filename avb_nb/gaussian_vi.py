@@ -9,9 +9,13 @@ import torch
 from torch import nn
 import torch.nn.functional as F
 from torch.distributions import MultivariateNormal
+from .core import mean_se
+from .nets import NeuralSampler
+from .objectives import log_std_normal
 
 # %% auto #0
-__all__ = ['GaussianVI', 'gaussian_optimum']
+__all__ = ['GaussianVI', 'gaussian_optimum', 'draw', 'kl_gaussian_exact', 'elbo_estimate', 'kl_cov_bound', 'kl_to_exact',
+           'gaussian_gap', 'optimum_reference']
 
 # %% ../nbs/05b_gaussian_vi.ipynb #03d0b795
 class GaussianVI(nn.Module):
@@ -77,3 +81,79 @@ def gaussian_optimum(log_target, dim: int, full_rank: bool = True, n: int = 50_0
         with torch.no_grad(): v = neg_elbo().item()
         if best is None or v < best[0]: best = (v, mu.detach().clone(), L().detach().clone())
     return best[1], best[2]
+
+# %% ../nbs/05b_gaussian_vi.ipynb #gv0scoco
+def _normal(n: int, d: int, seed: int, like: torch.Tensor) -> torch.Tensor:
+    "`n` standard normal draws (n, d) from a generator seeded with `seed`, moved to `like`'s device and dtype."
+    g = torch.Generator().manual_seed(seed)
+    return torch.randn(n, d, generator=g).to(like.device, like.dtype)
+
+@torch.no_grad()
+def draw(model: nn.Module, n: int, seed: int = 0) -> torch.Tensor:
+    r"""`n` draws $z \sim q$ (float64, cpu) from fixed noise (seed `seed`), of a `GaussianVI` or of a neural sampler: a
+    `nets.NeuralSampler`, or a model holding one as `.sampler` (`objectives.AVBVI`)."""
+    if isinstance(model, GaussianVI):
+        eps = _normal(n, model.dim, seed, model.mu)
+        return (model.mu + eps @ model.scale_tril().T).double().cpu()
+    sampler = getattr(model, 'sampler', model)
+    eps = _normal(n, sampler.eps_dim, seed, next(sampler.parameters()))
+    return sampler(eps).double().cpu()
+
+@torch.no_grad()
+def kl_gaussian_exact(model: GaussianVI, exact, n: int, seed: int = 0) -> tuple[float, float]:
+    r"$\mathrm{KL}(q \,\|\, p) = \mathbb E_q[\log q(z) - \log p(z \mid y)]$ for a Gaussian $q$: exact density, Monte Carlo over n draws. Returns (mean, s.e.)."
+    z = draw(model, n, seed)
+    return mean_se(model.q().log_prob(z.to(model.mu)).double().cpu() - exact.log_prob(z))
+
+@torch.no_grad()
+def elbo_estimate(model: GaussianVI, n: int, seed: int) -> tuple[float, float]:
+    r"The ELBO $\mathbb E_q[\log \tilde p(z) - \log q(z)]$ with $\tilde p$ = `model.log_target`, over `n` draws from fixed noise (float64), with its s.e.: needs no normaliser."
+    z = draw(model, n, seed)
+    q = MultivariateNormal(model.mu.double().cpu(), scale_tril=model.scale_tril().double().cpu())
+    return mean_se(model.log_target(z) - q.log_prob(z))
+
+def kl_cov_bound(sampler: NeuralSampler, exact, n: int, seed: int = 0, chunk: int = 2000) -> tuple[float, float, float]:
+    r"""Change-of-variables estimate $\mathbb E[\log \mathcal N(\epsilon) - \log|\det \partial g/\partial\epsilon| - \log p(g(\epsilon) \mid y)]$: a lower bound
+    on $\mathrm{KL}(q \,\|\, p)$ for `exact` with a normalised `log_prob`, exact if $g$ is injective. Returns (mean, s.e., fold): `fold` is the fraction of draws where
+    $\det \partial g/\partial\epsilon$ has its minority sign; fold > 0 means that $g$ folds, so it is not injective and the bound need not be tight."""
+    if sampler.eps_dim != sampler.z_dim: raise ValueError("the bound needs eps_dim == z_dim")
+    p = next(sampler.parameters())
+    eps = _normal(n, sampler.eps_dim, seed, p)
+    jac = torch.func.vmap(torch.func.jacrev(sampler.net))
+    vals, signs = [], []
+    for e in eps.split(chunk):
+        sign, logdet = torch.linalg.slogdet(jac(e).detach().double())
+        with torch.no_grad(): z = sampler(e).double().cpu()
+        vals.append(log_std_normal(e.double().cpu()) - logdet.cpu() - exact.log_prob(z)); signs.append(sign.cpu())
+    s = torch.cat(signs)
+    return *mean_se(torch.cat(vals)), min((s > 0).double().mean().item(), (s < 0).double().mean().item())
+
+# %% ../nbs/05b_gaussian_vi.ipynb #e5a9e010
+def _gaussian_terms(mu, L, exact, eps: torch.Tensor) -> torch.Tensor:
+    r"$\log q(z) - \log p(z \mid y)$ at $z = \mu + L\epsilon$ for each row of `eps`."
+    z = mu + eps @ L.T
+    return MultivariateNormal(mu, scale_tril=L).log_prob(z) - exact.log_prob(z)
+
+def _eps(n: int, d: int, seed: int) -> torch.Tensor: return torch.randn(n, d, generator=torch.Generator().manual_seed(seed), dtype=torch.float64)
+
+def kl_to_exact(q: dict, exact, n: int = 100_000, seed: int = 0) -> tuple[float, float]:
+    r"$\mathrm{KL}(\mathcal N(\mu, L L^\top) \,\|\, p)$ for q = dict(mu, scale_tril) and `exact.log_prob` = $\log p$, Monte Carlo over n draws in float64, with its s.e."
+    mu, L = (torch.as_tensor(q[k], dtype=torch.float64) for k in ('mu', 'scale_tril'))
+    return mean_se(_gaussian_terms(mu, L, exact, _eps(n, len(mu), seed)))
+
+def gaussian_gap(q: dict, opt: dict, exact, n: int = 100_000, seed: int = 0, mirror: torch.Tensor | None = None) -> tuple[float, float]:
+    r"""$\mathrm{KL}(q \,\|\, p) - \mathrm{KL}(q^* \,\|\, p)$ for Gaussians $q$, $q^*$ = dict(mu, scale_tril) on common noise, with its s.e. With `mirror`
+    a sign vector $s$ under which $p$ is symmetric, $q^*$ is reflected into $q$'s mode first if their means differ in sign on the first coordinate $s$ flips."""
+    mu, L, mo, Lo = (torch.as_tensor(t, dtype=torch.float64) for t in (q['mu'], q['scale_tril'], opt['mu'], opt['scale_tril']))
+    if mirror is not None:
+        i = int((mirror < 0).nonzero()[0])
+        if mu[i] * mo[i] < 0: mo, Lo = mirror * mo, mirror[:, None] * Lo * mirror
+    eps = _eps(n, len(mu), seed)
+    return mean_se(_gaussian_terms(mu, L, exact, eps) - _gaussian_terms(mo, Lo, exact, eps))
+
+def optimum_reference(log_target, exact, dim: int, full_rank: bool = True, n: int = 50_000, n_eval: int = 100_000, seed: int = 0) -> dict:
+    "The optimum by `gaussian_optimum` of `log_target` on n draws, its KL to `exact` on n_eval fresh ones (`kl_to_exact`): dict(mu, scale_tril, kl, kl_se)."
+    mu, L = gaussian_optimum(log_target, dim, full_rank=full_rank, n=n, seed=seed)
+    q = dict(mu=mu.tolist(), scale_tril=L.tolist())
+    kl, se = kl_to_exact(q, exact, n_eval, seed + 1)
+    return dict(**q, kl=kl, kl_se=se)

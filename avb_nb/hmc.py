@@ -9,9 +9,11 @@ from dataclasses import dataclass
 from typing import Callable
 import numpy as np
 import torch
+from .data import EightSchoolsExact, exact_summary
 
 # %% auto #0
-__all__ = ['log_prob_and_grad', 'leapfrog', 'hmc_step', 'DualAveraging', 'split_rhat', 'ess', 'mcmc_summary', 'HMCResult', 'hmc']
+__all__ = ['log_prob_and_grad', 'leapfrog', 'hmc_step', 'DualAveraging', 'split_rhat', 'ess', 'mcmc_summary', 'HMCResult', 'hmc',
+           'hmc_check']
 
 # %% ../nbs/06_hmc.ipynb #7ed878c0
 def log_prob_and_grad(log_prob: Callable, z: torch.Tensor):
@@ -173,3 +175,22 @@ def hmc(log_prob: Callable, z0: torch.Tensor, n_samples: int, n_warmup: int = 50
         acc = acc + a
         if (i + 1) % thin == 0: out[i // thin] = z
     return HMCResult(out, acc / (n_samples * thin), step, scale)
+
+# %% ../nbs/06_hmc.ipynb #hc0chkco
+def _chain_mean(x: torch.Tensor) -> dict:
+    "Mean and ESS-based s.e. of a scalar over draws (draws, chains)."
+    s = mcmc_summary(x[..., None].double())['z0']
+    return dict(mean=float(s['mean']), se=float(s['se']), ess=float(s['ess']))
+
+def hmc_check(samples: torch.Tensor, exact: EightSchoolsExact, n_se: float = 4.) -> dict:
+    r"Compare HMC draws (draws, chains, 10) with the exact Eight Schools posterior: z-scores of the mean and sd of $\mu$ and $\tau$, of $\mathbb E|\tau|$ and $P(\tau > 0)$."
+    ex = exact_summary(exact)
+    rows = {}
+    for i, nm in ((0, 'mu'), (1, 'tau')):
+        rows[f'mean_{nm}'] = (_chain_mean(samples[..., i]), ex['mean'][i])
+        v = _chain_mean((samples[..., i] - ex['mean'][i]) ** 2)
+        rows[f'sd_{nm}'] = (dict(mean=math.sqrt(v['mean']), se=v['se'] / (2 * math.sqrt(v['mean'])), ess=v['ess']), ex['sd'][i])
+    rows['mean_abs_tau'] = (_chain_mean(samples[..., 1].abs()), ex['abs_tau'])
+    rows['p_tau_positive'] = (_chain_mean((samples[..., 1] > 0).double()), 0.5)
+    out = {k: dict(hmc=h['mean'], exact=e, se=h['se'], ess=h['ess'], z=(h['mean'] - e) / h['se']) for k, (h, e) in rows.items()}
+    return dict(rows=out, n_se=n_se, passed=bool(all(abs(r['z']) < n_se for r in out.values())))

@@ -14,8 +14,8 @@ __all__ = ['mlp', 'init_small_', 'MLPTrunk', 'ConvTrunk', 'BlackBoxEncoder', 'ml
            'gaussian_mlp_encoder', 'gaussian_conv_encoder', 'BasisMLPs', 'ACEncoder', 'ac_mlp_encoder',
            'ac_conv_encoder', 'Decoder', 'MLPDecoder', 'ConvDecoder', 'conv_decoder28', 'conv_decoder64', 'ResBlock',
            'InjectedStage', 'check_widths', 'ResNetTrunk', 'InjectedResNetDecoder', 'leaky_relu', 'Adversary',
-           'mlp_adversary', 'conv_adversary', 'DistinctXAdversary', 'NeuralSampler', 'ZAdversary', 'DataDiscriminator',
-           'StridedConvTrunk', 'SoftplusConvDecoder', 'glorot_init_']
+           'mlp_adversary', 'conv_adversary', 'DistinctXAdversary', 'NeuralSampler', 'ZAdversary', 'ResidualZAdversary',
+           'DataDiscriminator', 'StridedConvTrunk', 'SoftplusConvDecoder', 'glorot_init_']
 
 # %% ../nbs/03_nets.ipynb #fb38b9ec
 def mlp(sizes, act=nn.ELU, out_act=None) -> nn.Sequential:
@@ -422,6 +422,24 @@ class ZAdversary(nn.Module):
         z = _check_flat(z, self.z_dim, 'z')
         T = self.net(z).squeeze(1)
         return T + 0.5 * (z ** 2).sum(1) if self.prior_term else T
+
+# %% ../nbs/03_nets.ipynb #ae25508c
+class ResidualZAdversary(nn.Module):
+    r"$T(z) = \mathrm{out}(\mathrm{resMLP}(z)) + \tfrac12\|z\|^2$: a linear input layer, `n_blocks` residual blocks, a near-zero output layer."
+    def __init__(self, z_dim: int, width: int = 128, n_blocks: int = 5):
+        super().__init__()
+        self.z_dim = z_dim
+        self.inp = nn.Linear(z_dim, width)
+        self.blocks = nn.ModuleList(nn.Sequential(leaky_relu(), nn.Linear(width, width), leaky_relu(), nn.Linear(width, width))
+                                    for _ in range(n_blocks))
+        self.out = nn.Sequential(leaky_relu(), init_small_(nn.Linear(width, 1)))
+
+    def forward(self, z):
+        "T(z), shape `(batch,)`."
+        if z.dim() != 2 or z.shape[1] != self.z_dim: raise ValueError(f"expected z of shape (batch, {self.z_dim}), got {tuple(z.shape)}")
+        h = self.inp(z)
+        for b in self.blocks: h = h + b(h)
+        return self.out(h).squeeze(1) + 0.5 * (z ** 2).sum(1)
 
 # %% ../nbs/03_nets.ipynb #f0f712f5
 class DataDiscriminator(nn.Module):

@@ -74,6 +74,11 @@ class _Model(nn.Module):
 
     def _device(self): return next(self.decoder.parameters()).device
 
+    def n_params(self, digits: int = 2) -> dict:
+        "Parameter counts in millions of the encoder, decoder and adversary (0 for a part the model does not have)."
+        count = lambda m: round(sum(p.numel() for p in m.parameters()) / 1e6, digits) if m is not None else 0
+        return dict(encoder=count(self.encoder), decoder=count(self.decoder), adversary=count(self.adversary))
+
     def encode(self, x) -> torch.Tensor:
         r"One $z \sim q_\phi(z \mid x)$ per example."
         return self.encoder(x)

@@ -4,14 +4,15 @@
 
 # %% ../nbs/07a_report.ipynb #rp0imprt
 from __future__ import annotations
-import json
+import json, math
+from pathlib import Path
 import numpy as np
 import torch
 import matplotlib.pyplot as plt
 from .core import seed_everything, results_dir, load_metrics
 
 # %% auto #0
-__all__ = ['COLORS', 'to_uint8', 'tile', 'figure_data', 'fig5_data', 'fig6_latent', 'subsample', 'committed']
+__all__ = ['COLORS', 'to_uint8', 'tile', 'figure_data', 'plot_models', 'fig5_data', 'fig6_latent', 'subsample', 'pm', 'committed']
 
 # %% ../nbs/07a_report.ipynb #rp0tile0
 def to_uint8(x: torch.Tensor, shape: tuple) -> np.ndarray:
@@ -41,6 +42,31 @@ def figure_data(model, x_test: torch.Tensor, n_samples: int = 64, n_interp: int 
     return dict(samples=u8(model.sample(n_samples)), originals=u8(x[:8]), reconstructions=u8(model.reconstruct(x[:8])),
                 interp_ends=u8(x[8:10]), interpolation=u8(model.decoder.mean((1 - t) * z[:1] + t * z[1:])))
 
+# %% ../nbs/07a_report.ipynb #rp0pmco
+def plot_models(figs: dict, out, files=('samples', 'reconstructions', 'interpolation'), dpi: int = 80) -> list[Path]:
+    "Write `out/<files[i]>.png`: the samples, reconstructions and interpolations of the models in `figs` (name -> `figure_data`)."
+    out, names = Path(out), list(figs)
+    if not names: return []
+    paths = []
+    def save(fig, name):
+        fig.tight_layout(); paths.append(out/f'{name}.png'); fig.savefig(paths[-1], dpi=dpi); plt.close(fig)
+    fig, axes = plt.subplots(1, len(names), figsize=(2.2 * len(names), 2.5), squeeze=False)
+    for ax, m in zip(axes[0], names):
+        s = figs[m]['samples']; ax.imshow(tile(s, int(math.ceil(math.sqrt(len(s))))), cmap='gray_r', vmin=0, vmax=255)
+        ax.set_title(m, fontsize=9); ax.axis('off')
+    save(fig, files[0])
+    f0 = figs[names[0]]
+    ends = np.zeros_like(f0['interpolation']); ends[0], ends[-1] = f0['interp_ends']
+    for key, name, first, lab0 in (('reconstructions', files[1], f0['originals'], 'test images'),
+                                   ('interpolation', files[2], ends, 'end points')):
+        rows, labels = [first] + [figs[m][key] for m in names], [lab0] + names
+        fig, axes = plt.subplots(len(rows), 1, figsize=(0.45 * max(len(r) for r in rows) + 1.2, 0.55 * len(rows)), squeeze=False)
+        for ax, r, lab in zip(axes[:, 0], rows, labels):
+            ax.imshow(tile(r, len(r)), cmap='gray_r', vmin=0, vmax=255); ax.set_xticks([]); ax.set_yticks([])
+            ax.set_ylabel(lab, rotation=0, ha='right', va='center', fontsize=8)
+        save(fig, name)
+    return paths
+
 # %% ../nbs/07a_report.ipynb #rp0f56co
 COLORS = ('tab:blue', 'tab:orange', 'tab:green', 'tab:red')
 
@@ -69,6 +95,12 @@ def subsample(hist: dict, n: int = 200) -> dict:
     if not m: return {}
     idx = np.unique(np.linspace(0, m - 1, min(m, n)).round().astype(int))
     return {k: [float(v[i]) for i in idx] for k, v in hist.items()}
+
+# %% ../nbs/07a_report.ipynb #rp0pmc2
+def pm(v: float | None, se: float | None, approx: bool = False, digits: int = 1) -> str:
+    "`v ± se` to `digits` decimals, with `≈ ` in front of an estimate that is not a bound (`approx`); `–` for None."
+    if v is None: return '–'
+    return f"{'≈ ' if approx else ''}{v:.{digits}f} ± {se:.{digits}f}"
 
 # %% ../nbs/07a_report.ipynb #rp0comco
 def committed(name: str, preset: str, config=None, root=None) -> dict | None:

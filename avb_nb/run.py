@@ -4,14 +4,16 @@
 
 # %% ../nbs/05a_run.ipynb #ru0imprt
 from __future__ import annotations
-import hashlib, json, shutil, time
+import hashlib, json, shutil, signal, time
 from pathlib import Path
+from contextlib import contextmanager
 from typing import Callable
+import torch
 from torch import nn
-from .core import atomic_write_text, atomic_save, load_checkpoint
+from .core import atomic_write_text, atomic_save, load_checkpoint, sync
 
 # %% auto #0
-__all__ = ['fingerprint', 'open_stage', 'cached']
+__all__ = ['fingerprint', 'open_stage', 'cached', 'read_json', 'write_json', 'OutOfTime', 'time_limit', 'timed', 'Recorder']
 
 # %% ../nbs/05a_run.ipynb #ru0fpcod
 def fingerprint(settings: dict) -> str:
@@ -45,3 +47,69 @@ def cached(folder: str | Path | None, settings: dict, run: Callable[[], tuple[di
     if model is not None: atomic_save(model.state_dict(), folder/'weights.pt')
     atomic_write_text(folder/'record.json', json.dumps(rec, indent=1, default=float))   # last: the stage is done
     return rec, model
+
+# %% ../nbs/05a_run.ipynb #ru0jscod
+def read_json(path: str | Path) -> dict | None:
+    "The JSON in `path`, or None if there is no such file; a damaged file is an error that says to delete it."
+    try: return json.loads(Path(path).read_text())
+    except FileNotFoundError: return None
+    except json.JSONDecodeError as e:
+        raise RuntimeError(f"{path} is not valid JSON ({e}); delete it to redo that part of the run") from e
+
+def write_json(path: str | Path, record: dict) -> Path:
+    "Write `record` to `path` as indented JSON, atomically (floats from numpy or torch written as floats)."
+    return atomic_write_text(path, json.dumps(record, indent=1, default=float) + '\n')
+
+# %% ../nbs/05a_run.ipynb #ru0tlcod
+class OutOfTime(Exception):
+    "A `time_limit` ran out."
+
+@contextmanager
+def time_limit(seconds: float):
+    "Raise `OutOfTime` inside the `with` block once `seconds` have passed (no limit where there is no SIGALRM)."
+    if not hasattr(signal, 'SIGALRM'): yield; return
+    def alarm(*_): raise OutOfTime(f"the {seconds:.0f} s limit ran out")
+    old = signal.signal(signal.SIGALRM, alarm); signal.setitimer(signal.ITIMER_REAL, seconds)
+    try: yield
+    finally: signal.setitimer(signal.ITIMER_REAL, 0); signal.signal(signal.SIGALRM, old)
+
+def timed(f: Callable[[], object], device='cpu', min_calls: int = 1, min_seconds: float = 0.) -> tuple[float, int]:
+    "Seconds per call of `f()` over at least `min_calls` calls and `min_seconds` seconds, and the number of calls."
+    sync(device); t0 = time.perf_counter(); n = 0
+    while n < min_calls or time.perf_counter() - t0 < min_seconds:
+        f(); n += 1
+        if n % 10 == 0: sync(device)
+    sync(device)
+    return (time.perf_counter() - t0) / n, n
+
+# %% ../nbs/05a_run.ipynb #ru0rccod
+class Recorder:
+    "Rows under `keys` in `out/name`, rewritten atomically after each one; plus `skipped` and `errors`."
+    def __init__(self, out: str | Path, name: str, budget: float, env: dict, keys):
+        self.path, self.t0, self.budget = Path(out)/name, time.time(), budget
+        self.data = dict(env=env, **{k: [] for k in keys}, skipped=[], errors=[]); self.save()
+
+    def left(self) -> float: return self.budget - (time.time() - self.t0)
+
+    def save(self):
+        self.data['elapsed_s'] = round(time.time() - self.t0, 1)
+        write_json(self.path, self.data)
+
+    def add(self, key: str, row: dict):
+        self.data[key].append(row); self.save(); print(key, json.dumps(row, default=float), flush=True)
+
+    def run(self, key: str, what: dict, f: Callable[[], dict], need_s: float):
+        "Add `{**what, **f()}` under `key`, unless fewer than `need_s` seconds are left; a failure is recorded."
+        if self.left() < need_s:
+            self.add('skipped', dict(what=what, reason=f'deadline ({self.left():.0f} s left)')); return
+        try: self.add(key, {**what, **f()})
+        except Exception as e: self.add('errors', dict(what=what, error=f'{type(e).__name__}: {e}'[:500]))
+        finally:
+            if torch.cuda.is_available(): torch.cuda.empty_cache()          # the next measurement starts with free memory
+
+    def finish(self, label: str) -> int:
+        "Mark the file finished and print one line: rows per key, errors, skips, seconds; returns 0 (an exit status)."
+        self.data['finished'] = True; self.save()
+        rows = ', '.join(f"{len(v)} {k}" for k, v in self.data.items() if isinstance(v, list) and k not in ('errors', 'skipped'))
+        print(f"{label}: {rows}; {len(self.data['errors'])} errors, {len(self.data['skipped'])} skipped, {self.data['elapsed_s']} s")
+        return 0

@@ -1,6 +1,6 @@
 """GPU slice: how converged and how tight Table 2's AIS is, on the VAE-8 decoder a slice trained (issue: AIS you can trust).
 
-With the library's own code (`experiments.mnist`: `slice_model`, `test_sets`, `ais_values`, `simulate`, `bdmc_values`):
+With the library's own code (`experiments.mnist`: `slice_model`, `test_sets`; `evaluate`: `ais_values`, `simulate`, `bdmc_values`):
   1. BDMC at the table's protocol (T = 1000, L = 10, linear, 5 chains, initial distribution q(z|x)) on digits simulated
      from the decoder: forward and reverse AIS bounds per digit;
   2. the convergence sweep on real test digits (dynamic test set): T in 100, 300, 1000, 3000; L = 10 then 5; linear
@@ -12,14 +12,17 @@ is skipped and recorded as skipped, never silently shortened.
   python tools/gpu_ais_study.py --out DIR [--budget SECONDS] [--data DIR] [--tiny]     # --tiny: the CPU dry run
 """
 from __future__ import annotations
-import argparse, dataclasses, sys, time
+import argparse, sys, time
 from pathlib import Path
 import torch
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from avb_nb.experiments.mnist import MNISTConfig, slice_model, test_sets, ais_values, simulate, bdmc_values  # noqa: E402
-from gpu_record import Recorder, env_info, sync  # noqa: E402
+from avb_nb.experiments.mnist import MNISTConfig, slice_model, test_sets  # noqa: E402
+from avb_nb.evaluate import ais_values, simulate, bdmc_values  # noqa: E402
+from avb_nb.core import sync  # noqa: E402
+from avb_nb.run import Recorder  # noqa: E402
+from gpu_record import env_info  # noqa: E402
 
 
 def main(argv=None):
@@ -43,10 +46,10 @@ def main(argv=None):
     model = slice_model(args.model).to(dev)
     x = test_sets(cfg, args.data)['dynamic'][:n].to(dev)
     x_sim, z_sim = simulate(model, n, seed=1)
-    at = lambda T, L, s: dataclasses.replace(cfg, ais_steps=T, ais_leapfrog=L, ais_schedule=s, ais_chunk=n)
+    at = lambda T, L, s: {**cfg.ais, 'n_steps': T, 'n_leapfrog': L, 'schedule': s}
 
     def timed_ais(T, L, s):
-        sync(dev); t0 = time.perf_counter(); r = ais_values(model, x, at(T, L, s), progress=False); sync(dev)
+        sync(dev); t0 = time.perf_counter(); r = ais_values(model, x, **at(T, L, s), chunk=n, progress=False); sync(dev)
         return r, time.perf_counter() - t0
     timed_ais(2, 10, 'linear')                                                     # warm-up
     lo, hi = (2, 4) if args.tiny else (4, 12)
@@ -62,7 +65,7 @@ def main(argv=None):
 
     def bdmc_row(T, L, s):
         def f():
-            b = bdmc_values(model, x_sim, z_sim, at(T, L, s), seed=2)
+            b = bdmc_values(model, x_sim, z_sim, **at(T, L, s), seed=2)
             return dict(lower=[round(v, 4) for v in b['lower'].tolist()], upper=[round(v, 4) for v in b['upper'].tolist()],
                         accept=round(b['accept'], 3), seconds=round(b['seconds'], 1))
         return f

@@ -23,7 +23,9 @@ from avb_nb.nets import SoftplusConvDecoder  # noqa: E402
 from avb_nb.train import TrainConfig, TrainStep  # noqa: E402
 from avb_nb.evaluate import ais_log_likelihood  # noqa: E402
 from avb_nb.experiments.mnist import MNISTConfig, release_model  # noqa: E402
-from gpu_record import Recorder, env_info, sync, timed  # noqa: E402
+from avb_nb.core import sync  # noqa: E402
+from avb_nb.run import Recorder, timed  # noqa: E402
+from gpu_record import env_info  # noqa: E402
 
 MODELS = ('vae_8', 'vae_32', 'avb_8', 'avb_ac_8', 'avb_ac_32')
 

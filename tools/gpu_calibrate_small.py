@@ -24,7 +24,9 @@ from avb_nb.nets import Adversary  # noqa: E402
 from avb_nb.train import TrainConfig, TrainStep, fit, make_batches  # noqa: E402
 from avb_nb.data import synthetic_2x2  # noqa: E402
 from avb_nb.experiments.synthetic import SyntheticConfig, make_model, train_config, evaluate  # noqa: E402
-from gpu_record import Recorder, env_info, sync, timed  # noqa: E402
+from avb_nb.core import sync  # noqa: E402
+from avb_nb.run import Recorder, timed  # noqa: E402
+from gpu_record import env_info  # noqa: E402
 
 
 def model(kind, cfg, adversary, dev):

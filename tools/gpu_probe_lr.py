@@ -1,7 +1,7 @@
 """GPU probe for the Table 2 slice design: does the library's CUDA-graph step run, and does a larger batch with a
 scaled learning rate track the authors' batch 64 per example seen?
 
-Runs the library's own path (`experiments.mnist.make_model`, `train_config`, `train.fit`, `elbo_values`) on the
+Runs the library's own path (`experiments.mnist.make_model`, `train_config`, `train.fit`, `evaluate.elbo_values`) on the
 paper preset's release nets:
   A. each of the five models for a few hundred steps at batch 64 with `cuda_graph=True`: ms per `fit` step and
      any warning (a failed capture falls back to eager and warns);
@@ -20,11 +20,13 @@ import torch
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from avb_nb.experiments.mnist import (MNISTConfig, MODELS, make_model, train_config, train_images, test_sets,  # noqa: E402
-                                     elbo_values, ais_values)
+from avb_nb.experiments.mnist import MNISTConfig, MODELS, make_model, train_config, train_images, test_sets  # noqa: E402
+from avb_nb.evaluate import elbo_values, ais_values  # noqa: E402
 from avb_nb.train import fit  # noqa: E402
 from avb_nb.core import seed_everything  # noqa: E402
-from gpu_record import Recorder, env_info, sync  # noqa: E402
+from avb_nb.core import sync  # noqa: E402
+from avb_nb.run import Recorder  # noqa: E402
+from gpu_record import env_info  # noqa: E402
 
 
 def graph_row(name, cfg, x_train, dev, steps, tmp):
@@ -83,7 +85,7 @@ def long_row(name, cfg, x_train, x_ais, dev, checkpoints, tmp, out):
         keep = {k: v for k, v in m.state_dict().items() if not k.startswith('adversary.')}
         if name.startswith('avb'): keep = {k: v for k, v in keep.items() if k.startswith('decoder.')}
         torch.save(dict(model=name, state=keep, curve=curve, config=cfg.to_dict()), out / f'{name}_probe.pt')
-        t1 = time.time(); a = ais_values(m, x_ais, cfg, progress=False)
+        t1 = time.time(); a = ais_values(m, x_ais, **cfg.ais, chunk=cfg.ais_chunk, progress=False)
         v = a['values']
         return dict(batch=tc.batch_size, lr_primal=tc.lr_primal, curve=curve, ais_examples=len(v),
                     ais=round(v.mean().item(), 3), ais_se=round((v.std() / math.sqrt(len(v))).item(), 3),

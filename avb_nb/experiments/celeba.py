@@ -11,18 +11,19 @@ from typing import ClassVar
 import numpy as np
 import torch
 import matplotlib.pyplot as plt
-from ..core import (Config, mean_se, sync, get_device, seed_everything, save_metrics, load_metrics, results_dir,
+from ..core import (Config, mean_se, get_device, seed_everything, save_metrics, load_metrics, results_dir,
                          atomic_write_text, device_name)
 from ..data import celeba_files, load_celeba
 from ..nets import check_widths, BlackBoxEncoder, ResNetTrunk, InjectedResNetDecoder, conv_adversary
 from ..objectives import AVB
 from ..train import fit, TrainConfig, TrainStep
 from ..report import to_uint8, tile, subsample
+from ..run import timed
 
 # %% auto #0
-__all__ = ['NAME', 'TEST_START', 'GITIGNORE', 'CelebAConfig', 'make_model', 'n_params', 'file_number', 'split_files',
-           'load_split', 'evaluate', 'posterior_mean', 'figure_data', 'plot_figures', 'train_config', 'reproduce',
-           'summary_table', 'estimate']
+__all__ = ['NAME', 'TEST_START', 'GITIGNORE', 'CelebAConfig', 'make_model', 'file_number', 'split_files', 'load_split',
+           'evaluate', 'posterior_mean', 'figure_data', 'plot_figures', 'train_config', 'reproduce', 'summary_table',
+           'estimate']
 
 # %% ../../nbs/14_celeba.ipynb #9bf3ae97
 NAME = 'celeba'
@@ -95,11 +96,6 @@ def make_model(cfg: CelebAConfig) -> AVB:
     dec = InjectedResNetDecoder(cfg.z_dim, img, cfg.dec_widths, cfg.n_blocks, sigma=cfg.sigma, learn_sigma=cfg.learn_sigma)
     adv = conv_adversary(cfg.z_dim, img, cfg.adv_widths, (2,) * len(cfg.adv_widths), cfg.adv_hidden, cfg.adv_inner)
     return AVB(enc, dec, adv)
-
-def n_params(model) -> dict:
-    "Parameter counts (millions) of encoder, decoder and adversary."
-    return {k: round(sum(p.numel() for p in getattr(model, k).parameters()) / 1e6, 3)
-            for k in ('encoder', 'decoder', 'adversary')}
 
 # %% ../../nbs/14_celeba.ipynb #76ac2435
 def file_number(p) -> int:
@@ -256,7 +252,7 @@ def reproduce(preset: str | None = None, device='auto', seed: int = 0, out=None,
                          split=d['rule'], first_train=d['first_train'], first_test=d['first_test'],
                          crop=cfg.crop, size=cfg.size),
                likelihood=dict(kind='gaussian', sigma=float(model.decoder.log_sigma.exp()), learned=cfg.learn_sigma),
-               params_millions=n_params(model), figures=sorted(p.name for p in paths.values()),
+               params_millions=model.n_params(3), figures=sorted(p.name for p in paths.values()),
                safe_to_commit=['metrics.json', 'fig9_samples.png'])
     save_metrics(out, res, experiment=NAME, preset=cfg.preset_name, seed=seed, device=device,
                  wall_seconds=time.time() - t0, config=cfg)
@@ -282,8 +278,6 @@ def estimate(preset: str = 'paper', device='auto', train_steps: int = 5, warmup:
     step = TrainStep(model, train_config(cfg, dev))
     x = torch.rand(cfg.batch_size, 3, cfg.size, cfg.size, device=dev)
     for _ in range(warmup): step(lambda: x)
-    sync(dev); t0 = time.perf_counter()
-    for _ in range(train_steps): step(lambda: x)
-    sync(dev); s = (time.perf_counter() - t0) / train_steps
+    s, _ = timed(lambda: step(lambda: x), dev, min_calls=train_steps)
     return dict(device=device_name(dev), preset=cfg.preset_name, batch_size=cfg.batch_size, step_s=s,
-                steps=cfg.steps, train_hours=s * cfg.steps / 3600, params_millions=n_params(model))
+                steps=cfg.steps, train_hours=s * cfg.steps / 3600, params_millions=model.n_params(3))

@@ -21,13 +21,13 @@ from ..objectives import AVB, AAE, BiGAN, AlphaGAN, log_std_normal
 from ..train import fit, TrainConfig, NonFiniteError
 from ..evaluate import table1_metrics, knn_kl_one_sample, PAPER_TABLE1
 from ..run import cached
-from ..report import fig6_latent, figure_data, tile, subsample
+from ..report import fig6_latent, figure_data, plot_models, subsample
 
 # %% auto #0
-__all__ = ['NAME', 'ARMS', 'SYNTHETIC_MODELS', 'MNIST_MODELS', 'ARM_LABELS', 'ADVERSARY_SEES', 'IS_BOUND', 'ConnectionsConfig',
-           'make_model', 'train_config', 'posterior_gap', 'evaluate', 'run_synthetic', 'arm_summary', 'compare_arms',
-           'mnist_mode', 'make_mnist_model', 'evaluate_mnist', 'run_mnist', 'fig_stability', 'fig_mnist',
-           'summary_table', 'stability_table', 'reproduce']
+__all__ = ['NAME', 'ARMS', 'SYNTHETIC_MODELS', 'MNIST_MODELS', 'MNIST_FIGURES', 'ARM_LABELS', 'ADVERSARY_SEES', 'IS_BOUND',
+           'ConnectionsConfig', 'make_model', 'train_config', 'posterior_gap', 'evaluate', 'run_synthetic',
+           'arm_summary', 'compare_arms', 'mnist_mode', 'make_mnist_model', 'evaluate_mnist', 'run_mnist',
+           'fig_stability', 'summary_table', 'stability_table', 'reproduce']
 
 # %% ../../nbs/15_connections.ipynb #3c551496
 NAME = 'connections'
@@ -176,6 +176,7 @@ def compare_arms(a: dict, b: dict) -> dict:
 
 # %% ../../nbs/15_connections.ipynb #cc1d2227
 MNIST_MODELS = ('avb', 'bigan', 'alpha_gan')
+MNIST_FIGURES = ('fig_mnist_samples', 'fig_mnist_reconstructions', 'fig_mnist_interpolation')   # `report.plot_models`' three files
 
 def mnist_mode(cfg: ConnectionsConfig, device) -> str:
     "'full', 'limited' or 'off' from the `mnist` flag and the device ('auto': full on CUDA, off otherwise)."
@@ -259,19 +260,6 @@ def fig_stability(stab: dict, runs: dict, path, optimum: float = LOG_LIK_OPTIMUM
     axes[1].set(xlabel='step', ylabel='training ELBO estimate', ylim=(-4, -0.5)); axes[1].legend(fontsize=7)
     fig.tight_layout(); fig.savefig(path, dpi=150); plt.close(fig)
 
-def fig_mnist(figs: dict, path):
-    "Samples (top) and reconstructions of test digits (bottom) of each MNIST model."
-    names = list(figs)
-    fig, axes = plt.subplots(2, len(names) + 1, figsize=(2.4 * (len(names) + 1), 4.4), squeeze=False)
-    for j, m in enumerate(names):
-        s = figs[m]['samples']; ncol = int(math.ceil(math.sqrt(len(s))))
-        axes[0, j + 1].imshow(tile(s, ncol), cmap='gray_r', vmin=0, vmax=255); axes[0, j + 1].set_title(f'{m}: samples', fontsize=8)
-        axes[1, j + 1].imshow(tile(figs[m]['reconstructions'], 4), cmap='gray_r', vmin=0, vmax=255)
-        axes[1, j + 1].set_title(f'{m}: reconstructions', fontsize=8)
-    axes[1, 0].imshow(tile(figs[names[0]]['originals'], 4), cmap='gray_r', vmin=0, vmax=255); axes[1, 0].set_title('test digits', fontsize=8)
-    for ax in axes.flat: ax.axis('off')
-    fig.tight_layout(); fig.savefig(path, dpi=150); plt.close(fig)
-
 # %% ../../nbs/15_connections.ipynb #46acd525
 ADVERSARY_SEES = {'avb': 'T(x, z): (x, z~q(z\\|x)) vs (x, z~p(z))', 'aae': 'T(z): z~q(z) vs z~p(z)',
                   'avb_kl': 'T(x, z), KL form (6.10)', 'avb_kl_noprior': 'T(x, z), KL form (6.10), no prior term',
@@ -324,7 +312,7 @@ def reproduce(preset: str | None = None, device='auto', seed: int = 0, out=None,
               progress: bool = True, **overrides) -> dict:
     """Train and evaluate AVB (3.3), AVB with the KL adversary (6.10), AAE (6.3) and BiGAN on the synthetic set and
     alpha-GAN vs AVB on MNIST (`data`: MNIST folder, else the library's data roots); writes `out/metrics.json`,
-    `out/fig_latent.png`, `out/fig_stability.png` (and `out/fig_mnist.png`); returns the results."""
+    `out/fig_latent.png`, `out/fig_stability.png` (and `out/fig_mnist_*.png`); returns the results."""
     cfg = ConnectionsConfig.preset(preset, seed=seed, **overrides)
     device, out = get_device(device), Path(out or results_dir(NAME, cfg.preset_name))
     out.mkdir(parents=True, exist_ok=True)
@@ -349,7 +337,7 @@ def reproduce(preset: str | None = None, device='auto', seed: int = 0, out=None,
     fig6_latent(codes, out/'fig_latent.png')
     fig_stability(stab, runs, out/'fig_stability.png')
     mn = run_mnist(cfg, device, data, progress, ck)
-    if mn.get('figures'): fig_mnist(mn['figures'], out/'fig_mnist.png')
+    plot_models(mn.get('figures') or {}, out, MNIST_FIGURES)
     mn.pop('figures', None)
     results = dict(synthetic=syn, stability=stab, runs={a: [{k: v for k, v in r.items() if k != 'curves'} for r in runs[a]] for a in ARMS},
                    mnist=mn, log_likelihood_optimum=LOG_LIK_OPTIMUM_2X2)

@@ -11,26 +11,24 @@ from typing import ClassVar
 import numpy as np
 import torch
 from torch import nn
-from torch.distributions import MultivariateNormal
 import matplotlib.pyplot as plt
-from ..core import Config, get_device, seed_everything, save_metrics, load_metrics, results_dir, atomic_write_text, atomic_save, load_checkpoint, mean_se
-from ..nets import NeuralSampler, init_small_
-from ..objectives import AVBVI, log_std_normal
-from ..gaussian_vi import GaussianVI, gaussian_optimum
+from ..core import Config, get_device, seed_everything, save_metrics, results_dir, atomic_write_text, atomic_save, load_checkpoint
+from ..nets import NeuralSampler, ResidualZAdversary
+from ..objectives import AVBVI
+from ..gaussian_vi import GaussianVI, draw, kl_cov_bound, kl_gaussian_exact, elbo_estimate, gaussian_gap, optimum_reference
 from ..train import fit, TrainConfig
-from ..hmc import hmc, mcmc_summary
-from ..data import eight_schools_log_joint, EightSchoolsExact, ES_NAMES
+from ..hmc import hmc, hmc_check
+from ..data import (eight_schools_log_joint, EightSchoolsExact, ES_NAMES, ES_MIRROR, p_tau_positive, KS_CRIT, exact_marginals,
+                         posterior_summary, exact_summary)
 from ..run import open_stage
 from ..evaluate import knn_kl, knn_kl_one_sample
 
 # %% auto #0
-__all__ = ['NAME', 'METHODS', 'SAMPLERS', 'GAUSSIANS', 'STAGE_SETTINGS', 'RUN_SETTINGS', 'SCORES_VERSION', 'KS_CRIT', 'MIRROR',
-           'LABELS', 'EightSchoolsConfig', 'stage_settings', 'ResidualZAdversary', 'log_joint', 'make_model',
-           'train_config', 'draw', 'kl_cov_bound', 'kl_gaussian_exact', 'p_tau_positive', 'scores', 'exact_marginals',
-           'ks_distance', 'posterior_summary', 'exact_summary', 'hmc_check', 'hmc_ground_truth', 'load_q',
-           'train_stages', 'elbo_estimate', 'fit_gaussian', 'gaussian_kl', 'gaussian_gap', 'optimum_reference',
-           'score_stages', 'run_method', 'fig_kl', 'fig_marginals', 'fig_marginals_exact', 'reproduce', 'results_table',
-           'seeds_table', 'saddle_starts', 'moments_table', 'ks_table', 'hmc_table']
+__all__ = ['NAME', 'METHODS', 'SAMPLERS', 'GAUSSIANS', 'STAGE_SETTINGS', 'RUN_SETTINGS', 'SCORES_VERSION', 'LABELS',
+           'EightSchoolsConfig', 'stage_settings', 'make_model', 'train_config', 'scores', 'hmc_ground_truth', 'load_q',
+           'train_stages', 'fit_gaussian', 'score_stages', 'run_method', 'fig_kl', 'fig_marginals',
+           'fig_marginals_exact', 'reproduce', 'results_table', 'seeds_table', 'saddle_starts', 'moments_table',
+           'ks_table', 'hmc_table']
 
 # %% ../../nbs/11_eight_schools.ipynb #a8605a04
 NAME = 'eight-schools'
@@ -94,36 +92,14 @@ def stage_settings(cfg: EightSchoolsConfig, stage: str, **extra) -> dict:
     "The settings stage `stage` depends on, and only those, with `extra` (method, seed, steps, ...), as JSON stores them."
     return json.loads(json.dumps({**{f: getattr(cfg, f) for f in STAGE_SETTINGS[stage]}, **extra}))
 
-# %% ../../nbs/11_eight_schools.ipynb #ae25508c
-class ResidualZAdversary(nn.Module):
-    r"$T(z) = \mathrm{out}(\mathrm{resMLP}(z)) + \tfrac12\|z\|^2$: a linear input layer, `n_blocks` residual blocks, a near-zero output layer."
-    def __init__(self, z_dim: int, width: int = 128, n_blocks: int = 5):
-        super().__init__()
-        self.z_dim = z_dim
-        act = lambda: nn.LeakyReLU(0.2)
-        self.inp = nn.Linear(z_dim, width)
-        self.blocks = nn.ModuleList(nn.Sequential(act(), nn.Linear(width, width), act(), nn.Linear(width, width))
-                                    for _ in range(n_blocks))
-        self.out = nn.Sequential(act(), init_small_(nn.Linear(width, 1)))
-
-    def forward(self, z):
-        if z.dim() != 2 or z.shape[1] != self.z_dim: raise ValueError(f"z must have shape (batch, {self.z_dim}), got {tuple(z.shape)}")
-        h = self.inp(z)
-        for b in self.blocks: h = h + b(h)
-        return self.out(h).squeeze(1) + 0.5 * (z ** 2).sum(1)
-
 # %% ../../nbs/11_eight_schools.ipynb #e66136c4
-def log_joint(z: torch.Tensor) -> torch.Tensor:
-    r"$\log p(y, z)$ of Eight Schools for $z$ of shape (batch, 10), in $z$'s dtype."
-    return eight_schools_log_joint(z)
-
 def make_model(method: str, cfg: EightSchoolsConfig, init_seed: int = 0) -> nn.Module:
     "The variational model for `method` in METHODS; a Gaussian starts at a random point drawn with `init_seed` (`cfg.gaussian_init`)."
     if method not in METHODS: raise ValueError(f"unknown method {method!r}; choose one of {METHODS}")
     if method in GAUSSIANS:
-        return GaussianVI(10, log_joint, full_rank=method == 'fullrank').init_random_(cfg.gaussian_init, torch.Generator().manual_seed(init_seed))
+        return GaussianVI(10, eight_schools_log_joint, full_rank=method == 'fullrank').init_random_(cfg.gaussian_init, torch.Generator().manual_seed(init_seed))
     return AVBVI(NeuralSampler(cfg.eps_dim, 10, (cfg.hidden, cfg.hidden)),
-                 ResidualZAdversary(10, cfg.adversary_width, cfg.adversary_blocks), log_joint,
+                 ResidualZAdversary(10, cfg.adversary_width, cfg.adversary_blocks), eight_schools_log_joint,
                  adaptive_contrast=method == 'avb_ac')
 
 def train_config(method: str, cfg: EightSchoolsConfig, seed: int, device, steps: int) -> TrainConfig:
@@ -135,46 +111,6 @@ def train_config(method: str, cfg: EightSchoolsConfig, seed: int, device, steps:
                        checkpoint_every=max(1, cfg.steps // 10), seed=seed, device=str(device))
 
 # %% ../../nbs/11_eight_schools.ipynb #2b7592ba
-def _normal(n: int, d: int, seed: int, like: torch.Tensor) -> torch.Tensor:
-    g = torch.Generator().manual_seed(seed)
-    return torch.randn(n, d, generator=g).to(like.device, like.dtype)
-
-@torch.no_grad()
-def draw(model: nn.Module, n: int, seed: int = 0) -> torch.Tensor:
-    r"`n` draws $z \sim q$ (float64, cpu) from fixed noise."
-    if isinstance(model, GaussianVI):
-        eps = _normal(n, 10, seed, model.mu)
-        return (model.mu + eps @ model.scale_tril().T).double().cpu()
-    eps = _normal(n, model.sampler.eps_dim, seed, next(model.sampler.parameters()))
-    return model.sampler(eps).double().cpu()
-
-def kl_cov_bound(sampler: NeuralSampler, exact: EightSchoolsExact, n: int, seed: int = 0, chunk: int = 2000) -> tuple[float, float, float]:
-    r"""Change-of-variables estimate $\mathbb E[\log \mathcal N(\epsilon) - \log|\det \partial g/\partial\epsilon| - \log p(g(\epsilon) \mid y)]$: a lower bound
-    on $\mathrm{KL}(q \,\|\, p)$, exact if $g$ is injective. Returns (mean, s.e., fold): `fold` is the fraction of draws where
-    $\det \partial g/\partial\epsilon$ has its minority sign; fold > 0 means that $g$ folds, so it is not injective and the bound need not be tight."""
-    if sampler.eps_dim != sampler.z_dim: raise ValueError("the bound needs eps_dim == z_dim")
-    p = next(sampler.parameters())
-    eps = _normal(n, sampler.eps_dim, seed, p)
-    jac = torch.func.vmap(torch.func.jacrev(sampler.net))
-    vals, signs = [], []
-    for e in eps.split(chunk):
-        sign, logdet = torch.linalg.slogdet(jac(e).detach().double())
-        with torch.no_grad(): z = sampler(e).double().cpu()
-        vals.append(log_std_normal(e.double().cpu()) - logdet.cpu() - exact.log_prob(z)); signs.append(sign.cpu())
-    s = torch.cat(signs)
-    return *mean_se(torch.cat(vals)), min((s > 0).double().mean().item(), (s < 0).double().mean().item())
-
-@torch.no_grad()
-def kl_gaussian_exact(model: GaussianVI, exact: EightSchoolsExact, n: int, seed: int = 0) -> tuple[float, float]:
-    r"$\mathrm{KL}(q \,\|\, p) = \mathbb E_q[\log q(z) - \log p(z \mid y)]$ for a Gaussian $q$: exact density, Monte Carlo over n draws. Returns (mean, s.e.)."
-    z = draw(model, n, seed)
-    return mean_se(model.q().log_prob(z.to(model.mu)).double().cpu() - exact.log_prob(z))
-
-def p_tau_positive(z: torch.Tensor) -> tuple[float, float]:
-    "Fraction of draws with tau > 0 (exactly 0.5 under the posterior), with its binomial s.e."
-    p = (z[:, 1] > 0).double().mean().item()
-    return p, math.sqrt(max(p * (1 - p), 1e-12) / len(z))
-
 def scores(model: nn.Module, exact: EightSchoolsExact, ref: torch.Tensor, n: int, k: int = 3, seed: int = 0, marg=None) -> dict:
     r"""All scores of $q$: the kNN $\mathrm{KL}(q \,\|\, p_\mathrm{HMC})$ to the draws `ref`, the one-sample kNN $\mathrm{KL}(q \,\|\, p)$, the exact KL (Gaussian) or the
     change-of-variables lower bound and the fraction of folded draws (sampler), $P(\tau > 0)$; with `marg` (from
@@ -190,72 +126,7 @@ def scores(model: nn.Module, exact: EightSchoolsExact, ref: torch.Tensor, n: int
         if isinstance(model, GaussianVI): out['params'] = dict(mu=model.mu.tolist(), scale_tril=model.scale_tril().tolist())
     return out
 
-# %% ../../nbs/11_eight_schools.ipynb #e5a9e006
-KS_CRIT = dict(p05=1.358, p001=1.949)     # Kolmogorov quantiles: P(sqrt(n) D > c) = 0.05, 0.001
-
-def exact_marginals(exact: EightSchoolsExact, x: torch.Tensor | None = None, chunk: int = 200, coarsen: int = 4) -> dict:
-    """Exact marginal densities and CDFs of every coordinate on the grid `x` (default 2001 points on [-10, 10]): dict(x, pdf, cdf),
-    each (m,) or (m, 10). The mixture over tau uses the quadrature grid coarsened `coarsen` times (blocks' mass at their centre)."""
-    x = torch.linspace(-10, 10, 2001, dtype=torch.float64) if x is None else x.double()
-    keep = exact.w > 1e-14
-    n = int(keep.sum()) // coarsen * coarsen
-    tau, w = exact.tau[keep][:n].view(-1, coarsen).mean(1), exact.w[keep][:n].view(-1, coarsen).sum(1)
-    w = w / w.sum()
-    mean, cov = exact._cond_moments(tau)
-    sd = cov.diagonal(dim1=1, dim2=2).sqrt()
-    pdf, cdf = torch.zeros(len(x), 10, dtype=torch.float64), torch.zeros(len(x), 10, dtype=torch.float64)
-    for i in (0, *range(2, 10)):
-        for s in range(0, len(x), chunk):
-            u = (x[s:s + chunk, None] - mean[:, i]) / sd[:, i]
-            pdf[s:s + chunk, i] = (w * torch.exp(-0.5 * u ** 2) / (math.sqrt(2 * math.pi) * sd[:, i])).sum(1)
-            cdf[s:s + chunk, i] = (w * 0.5 * torch.erfc(-u / math.sqrt(2))).sum(1)
-    pdf[:, 1] = exact.tau_density(x)
-    cdf[:, 1] = torch.from_numpy(np.interp(x.numpy(), exact.tau.numpy(), exact.cdf.numpy()))
-    return dict(x=x, pdf=pdf, cdf=cdf)
-
-def ks_distance(v: torch.Tensor, x: torch.Tensor, cdf: torch.Tensor) -> float:
-    "Kolmogorov-Smirnov distance between the draws v (n,) and the CDF tabulated as `cdf` on the grid x."
-    v = np.sort(v.double().numpy()); n = len(v)
-    F = np.interp(v, x.numpy(), cdf.numpy())
-    return float(max((np.arange(1, n + 1) / n - F).max(), (F - np.arange(n) / n).max()))
-
-def posterior_summary(z: torch.Tensor, marg: dict) -> dict:
-    "Moments of q from i.i.d. draws z (n, 10) with their s.e., the mass of each tau mode, and each marginal's KS distance to the exact one (`marg`)."
-    z = z.double(); n = len(z)
-    m, sd = z.mean(0), z.std(0)
-    var_se = ((z - m) ** 2).std(0) / math.sqrt(n)
-    a, a_se = mean_se(z[:, 1].abs())
-    p, p_se = p_tau_positive(z)
-    return dict(mean=m.tolist(), mean_se=(sd / math.sqrt(n)).tolist(), sd=sd.tolist(), sd_se=(var_se / (2 * sd)).tolist(),
-                abs_tau=a, abs_tau_se=a_se, mass_tau_pos=p, mass_tau_neg=1 - p, mass_se=p_se,
-                ks=[ks_distance(z[:, i], marg['x'], marg['cdf'][:, i]) for i in range(10)], n=n)
-
-def exact_summary(exact: EightSchoolsExact) -> dict:
-    "The same quantities for the exact posterior."
-    m, cov = exact.moments()
-    return dict(mean=m.tolist(), sd=cov.diagonal().sqrt().tolist(), abs_tau=float((exact.w * exact.tau.abs()).sum()),
-                mass_tau_pos=0.5, mass_tau_neg=0.5)
-
 # %% ../../nbs/11_eight_schools.ipynb #176ddf72
-def _chain_mean(x: torch.Tensor) -> dict:
-    "Mean and ESS-based s.e. of a scalar over draws (draws, chains)."
-    s = mcmc_summary(x[..., None].double())['z0']
-    return dict(mean=float(s['mean']), se=float(s['se']), ess=float(s['ess']))
-
-def hmc_check(samples: torch.Tensor, exact: EightSchoolsExact, n_se: float = 4.) -> dict:
-    "Compare HMC draws (draws, chains, 10) with the exact posterior: z-scores of mean/sd of mu and tau, E|tau|, P(tau>0)."
-    m, cov = exact.moments()
-    abs_tau = float((exact.w * exact.tau.abs()).sum())
-    rows = {}
-    for i, nm in ((0, 'mu'), (1, 'tau')):
-        rows[f'mean_{nm}'] = (_chain_mean(samples[..., i]), m[i].item())
-        v = _chain_mean((samples[..., i] - m[i]) ** 2)
-        rows[f'sd_{nm}'] = (dict(mean=math.sqrt(v['mean']), se=v['se'] / (2 * math.sqrt(v['mean'])), ess=v['ess']), cov[i, i].sqrt().item())
-    rows['mean_abs_tau'] = (_chain_mean(samples[..., 1].abs()), abs_tau)
-    rows['p_tau_positive'] = (_chain_mean((samples[..., 1] > 0).double()), 0.5)
-    out = {k: dict(hmc=h['mean'], exact=e, se=h['se'], ess=h['ess'], z=(h['mean'] - e) / h['se']) for k, (h, e) in rows.items()}
-    return dict(rows=out, n_se=n_se, passed=bool(all(abs(r['z']) < n_se for r in out.values())))
-
 def hmc_ground_truth(cfg: EightSchoolsConfig, exact: EightSchoolsExact, seed: int, path: Path | None = None) -> dict:
     "HMC draws (draws, chains, 10) with diagnostics and the check against `exact`; cached at `path`."
     if path is not None and (got := load_checkpoint(path)) is not None: return {**got, 'cached': True}
@@ -305,13 +176,6 @@ def train_stages(method: str, cfg: EightSchoolsConfig, seed: int, iterations: li
         atomic_save(got, Path(folder) / 'stages.pt')
     return got, len(todo)
 
-@torch.no_grad()
-def elbo_estimate(model: GaussianVI, n: int, seed: int) -> tuple[float, float]:
-    r"$\mathbb E_q[\log p(y, z) - \log q(z)]$ over `n` draws from fixed noise (float64), with its s.e.: needs only $\log p(y, z)$."
-    z = draw(model, n, seed)
-    q = MultivariateNormal(model.mu.double().cpu(), scale_tril=model.scale_tril().double().cpu())
-    return mean_se(log_joint(z) - q.log_prob(z))
-
 def fit_gaussian(method: str, cfg: EightSchoolsConfig, seed: int, iterations: list[int], folder: Path, device,
                  progress: bool = False) -> tuple[dict, dict, int]:
     """Fit a Gaussian from `cfg.gaussian_restarts` random starts (in `folder/start{r}`) and keep the one with the highest final
@@ -324,34 +188,6 @@ def fit_gaussian(method: str, cfg: EightSchoolsConfig, seed: int, iterations: li
     info = dict(best=best, elbo=[e for _, (e, _) in runs], elbo_se=[s for _, (_, s) in runs],
                 seconds=sum(sum(g['seconds'].values()) for g, _ in runs))
     return runs[best][0], info, fresh
-
-# %% ../../nbs/11_eight_schools.ipynb #e5a9e010
-MIRROR = torch.tensor([1.] + [-1.] * 9, dtype=torch.float64)   # (mu, tau, eta) -> (mu, -tau, -eta) leaves p(z | y) unchanged
-
-def _gaussian_terms(mu, L, exact: EightSchoolsExact, eps: torch.Tensor) -> torch.Tensor:
-    z = mu + eps @ L.T
-    return MultivariateNormal(mu, scale_tril=L).log_prob(z) - exact.log_prob(z)
-
-def _eps(n: int, seed: int) -> torch.Tensor: return torch.randn(n, 10, generator=torch.Generator().manual_seed(seed), dtype=torch.float64)
-
-def gaussian_kl(q: dict, exact: EightSchoolsExact, n: int = 100_000, seed: int = 0) -> tuple[float, float]:
-    r"$\mathrm{KL}(\mathcal N(\mu, L L^\top) \,\|\, p(z \mid y))$ for q = dict(mu, scale_tril), Monte Carlo over n draws in float64, with its s.e."
-    mu, L = (torch.as_tensor(q[k], dtype=torch.float64) for k in ('mu', 'scale_tril'))
-    return mean_se(_gaussian_terms(mu, L, exact, _eps(n, seed)))
-
-def gaussian_gap(q: dict, opt: dict, exact: EightSchoolsExact, n: int = 100_000, seed: int = 0) -> tuple[float, float]:
-    r"$\mathrm{KL}(q \,\|\, p) - \mathrm{KL}(q^* \,\|\, p)$ for Gaussians $q$, $q^*$ = dict(mu, scale_tril) on common noise, $q^*$ mirrored into $q$'s $\tau$ mode; with its s.e."
-    mu, L, mo, Lo = (torch.as_tensor(t, dtype=torch.float64) for t in (q['mu'], q['scale_tril'], opt['mu'], opt['scale_tril']))
-    if mu[1] * mo[1] < 0: mo, Lo = MIRROR * mo, MIRROR[:, None] * Lo * MIRROR
-    eps = _eps(n, seed)
-    return mean_se(_gaussian_terms(mu, L, exact, eps) - _gaussian_terms(mo, Lo, exact, eps))
-
-def optimum_reference(method: str, exact: EightSchoolsExact, n: int = 50_000, n_eval: int = 100_000, seed: int = 0) -> dict:
-    "The optimum of `method` in GAUSSIANS by `gaussian_optimum` on n draws, its KL on n_eval fresh ones: dict(mu, scale_tril, kl, kl_se)."
-    mu, L = gaussian_optimum(log_joint, 10, full_rank=method == 'fullrank', n=n, seed=seed)
-    q = dict(mu=mu.tolist(), scale_tril=L.tolist())
-    kl, se = gaussian_kl(q, exact, n_eval, seed + 1)
-    return dict(**q, kl=kl, kl_se=se)
 
 # %% ../../nbs/11_eight_schools.ipynb #e5a9e016
 def score_stages(method: str, cfg: EightSchoolsConfig, stages: dict, iterations: list[int], path: Path, settings: dict,
@@ -449,7 +285,8 @@ def _reference(cfg: EightSchoolsConfig, exact: EightSchoolsExact, ref: torch.Ten
                 kl_one_sample_exact_draws=knn_kl_one_sample(ex.numpy(), exact.log_prob, k=cfg.knn_k),
                 log_evidence=exact.log_evidence, exact=exact_summary(exact), exact_draws=posterior_summary(ex, marg),
                 ks_critical={k: c / math.sqrt(cfg.n_eval) for k, c in KS_CRIT.items()},
-                gaussian_optimum={m: optimum_reference(m, exact, n=5 * cfg.n_eval, n_eval=10 * cfg.n_eval, seed=cfg.seed) for m in GAUSSIANS})
+                gaussian_optimum={m: optimum_reference(eight_schools_log_joint, exact, 10, m == 'fullrank', n=5 * cfg.n_eval, n_eval=10 * cfg.n_eval,
+                                                     seed=cfg.seed) for m in GAUSSIANS})
 
 def reproduce(preset: str | None = None, device='auto', seed: int = 0, out=None, data=None,
               progress: bool = False, **overrides) -> dict:
@@ -476,7 +313,7 @@ def reproduce(preset: str | None = None, device='auto', seed: int = 0, out=None,
             r = _summarise(sc, its)
             if m in GAUSSIANS:
                 r['restarts'] = info['restarts']
-                r['gap_to_optimum'], r['gap_to_optimum_se'] = gaussian_gap(r['params'], opt[m], exact, 10 * cfg.n_eval, seed=s)
+                r['gap_to_optimum'], r['gap_to_optimum_se'] = gaussian_gap(r['params'], opt[m], exact, 10 * cfg.n_eval, seed=s, mirror=ES_MIRROR)
             if s == cfg.seed: res[m], draws[m] = r, draw(q, cfg.n_eval, seed=10_000 + s).numpy()
             res['seeds'][s][m] = {k: v for k, v in r.items() if not k.endswith('_curve') and k != 'kl_to_hmc'}
             res['work_done']['trained'][f'{m}_seed{s}'], res['work_done']['scored'][f'{m}_seed{s}'] = info['trained'], info['scored']

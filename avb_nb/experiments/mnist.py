@@ -4,31 +4,28 @@
 
 # %% ../../nbs/13_mnist.ipynb #852a1101
 from __future__ import annotations
-import dataclasses, json, math, re, shutil, signal, tempfile, time, warnings
+import dataclasses, math, re, shutil, tempfile, time, warnings
 from dataclasses import dataclass
 from pathlib import Path
 from typing import ClassVar
 import numpy as np
 import torch
-import matplotlib.pyplot as plt
-from tqdm.auto import tqdm
-from ..core import (Config, mean_se, get_device, seed_everything, save_metrics, load_metrics, results_dir,
-                         atomic_write_text, atomic_save, load_checkpoint, device_name, git_commit, sync)
+from ..core import (Config, mean_se, get_device, seed_everything, save_metrics, results_dir, atomic_save,
+                         load_checkpoint, device_name, git_commit)
 from ..data import load_mnist, load_binarized_mnist
 from torch import nn
 from ..nets import (ConvTrunk, MLPTrunk, BlackBoxEncoder, GaussianEncoder, ACEncoder, ConvDecoder, MLPDecoder,
                          conv_adversary, mlp_adversary, StridedConvTrunk, SoftplusConvDecoder, glorot_init_, init_small_)
 from ..objectives import VAE, AVB, AVBAC
 from ..train import fit, TrainConfig
-from ..evaluate import ais_log_likelihood, bdmc
-from ..report import figure_data, tile
-from ..run import fingerprint as run_fingerprint
+from ..evaluate import elbo_values, ais_values
+from ..report import figure_data, plot_models, pm
+from ..run import fingerprint as run_fingerprint, read_json, write_json, OutOfTime, time_limit, timed
 
 # %% auto #0
-__all__ = ['NAME', 'MODELS', 'PAPER_TABLE2', 'parse_model', 'MNISTConfig', 'release_model', 'make_model', 'n_params', 'test_sets',
-           'train_images', 'train_config', 'train_model', 'elbo_values', 'ais_init', 'ais_values', 'evaluate_model',
-           'plot_figures', 'fingerprint', 'summarize', 'run_model', 'reproduce', 'SliceTimeout', 'run_slice',
-           'ingest_slice', 'table2', 'paired_ais', 'elbo_vs_ais', 'slice_model', 'simulate', 'bdmc_values',
+__all__ = ['NAME', 'MODELS', 'PAPER_TABLE2', 'parse_model', 'MNISTConfig', 'release_model', 'make_model', 'test_sets',
+           'train_images', 'train_config', 'train_model', 'evaluate_model', 'fingerprint', 'summarize', 'run_model',
+           'reproduce', 'run_slice', 'ingest_slice', 'table2', 'paired_ais', 'elbo_vs_ais', 'slice_model',
            'ais_study_table']
 
 # %% ../../nbs/13_mnist.ipynb #ed2c6b93
@@ -129,6 +126,11 @@ class MNISTConfig(Config):
             raise ValueError(f"need 2 <= batch_size <= train_size <= 55000; got {self.batch_size}, {self.train_size}")
         self.betas = tuple(self.betas)
 
+    @property
+    def ais(self) -> dict:
+        "The AIS settings as `evaluate.ais_values` and `bdmc_values` take them."
+        return dict(n_steps=self.ais_steps, n_chains=self.ais_chains, n_leapfrog=self.ais_leapfrog, schedule=self.ais_schedule)
+
 # %% ../../nbs/13_mnist.ipynb #fd1d6d7d
 def release_model(kind: str, d: int, cfg: MNISTConfig):
     """The authors' release nets (fecd72a): VAE `conv1` encoder, AVB `conv1` / AVB+AC `conv1_ac` encoders
@@ -164,11 +166,6 @@ def make_model(name: str, cfg: MNISTConfig):
     n_bases, eps_dim = (16, 32) if d <= 8 else (32, 64)          # the authors' basis counts
     return AVBAC(ACEncoder(trunk(), d, n_bases, eps_dim, cfg.basis_hidden), dec, adv)
 
-def n_params(model) -> dict:
-    "Parameter counts (millions) of the encoder, decoder and adversary."
-    count = lambda m: round(sum(p.numel() for p in m.parameters()) / 1e6, 2) if m is not None else 0
-    return dict(encoder=count(model.encoder), decoder=count(model.decoder), adversary=count(model.adversary))
-
 # %% ../../nbs/13_mnist.ipynb #5f2551b3
 def test_sets(cfg: MNISTConfig, data=None) -> dict:
     "`{'dynamic': (elbo_examples, 784), 'static': ...}` binary test images in a seeded order (static only if `cfg.static`)."
@@ -184,14 +181,6 @@ def train_images(cfg: MNISTConfig, data=None) -> torch.Tensor:
     return load_mnist('train', data)[0][:cfg.train_size]
 
 # %% ../../nbs/13_mnist.ipynb #94e189e0
-def _read_json(p: Path) -> dict | None:
-    try: return json.loads(Path(p).read_text())
-    except FileNotFoundError: return None
-    except json.JSONDecodeError as e:
-        raise RuntimeError(f"{p} is not valid JSON ({e}); delete it to redo that part of the run") from e
-
-def _write_json(p: Path, d: dict): atomic_write_text(p, json.dumps(d, indent=1, default=float) + '\n')
-
 def train_config(name: str, cfg: MNISTConfig, device) -> TrainConfig:
     "The `TrainConfig` of model `name`: the experiment's optimizer, simultaneous updates, dynamic binarization."
     return TrainConfig(steps=cfg.steps, batch_size=cfg.batch_size, lr_primal=cfg.lr_primal, lr_adversary=cfg.lr_adversary,
@@ -203,7 +192,7 @@ def train_config(name: str, cfg: MNISTConfig, device) -> TrainConfig:
 def train_model(name: str, cfg: MNISTConfig, x_train, out, device='auto', progress: bool = True):
     "Train (or resume, or load the finished) model `name` in `out/name`; returns `(model, train_info)`."
     d = Path(out)/name; ck = d/'checkpoint.pt'
-    info = _read_json(d/'train.json') or dict(steps=0, seconds=0.)
+    info = read_json(d/'train.json') or dict(steps=0, seconds=0.)
     device = get_device(device)
     seed_everything(cfg.seed * 100 + MODELS.index(name))
     model = make_model(name, cfg).to(device)
@@ -216,50 +205,8 @@ def train_model(name: str, cfg: MNISTConfig, x_train, out, device='auto', progre
         info.update(steps=hist['step'][-1], last={k: v[-1] for k, v in hist.items() if k != 'step'})
     finally:
         info['seconds'] = info['seconds'] + time.time() - t0
-        _write_json(d/'train.json', info)
+        write_json(d/'train.json', info)
     return model, info
-
-# %% ../../nbs/13_mnist.ipynb #70b7f536
-@torch.no_grad()
-def elbo_values(model, x: torch.Tensor, n_samples: int = 1, batch: int = 1000) -> torch.Tensor:
-    "Per-example ELBO (VAE) or adversary ELBO estimate (AVB, AVB+AC) of binary `x` (N, 784), on the model's device."
-    dev = next(model.parameters()).device
-    return torch.cat([model.elbo(xb.to(dev), n_samples).float().cpu() for xb in x.split(batch)])
-
-@torch.no_grad()
-def ais_init(model, x: torch.Tensor) -> torch.distributions.Normal:
-    r"AIS's initial distribution: $q_\phi(z \mid x)$ for a VAE, the AC Gaussian $r_\alpha(z \mid x)$ for AVB+AC, the prior $\mathcal N(0, I)$ for AVB."
-    if isinstance(model, AVBAC):
-        _, mean, std = model.encoder(x)
-        return torch.distributions.Normal(mean, std)
-    if isinstance(model, VAE):
-        mu, log_sigma = model.encoder(x)
-        return torch.distributions.Normal(mu, log_sigma.exp())
-    z0 = torch.zeros(model.z_dim, device=x.device)
-    return torch.distributions.Normal(z0, torch.ones_like(z0))
-
-# %% ../../nbs/13_mnist.ipynb #ab4f7e5b
-def ais_values(model, x: torch.Tensor, cfg: MNISTConfig, cache: Path | None = None, seed: int = 0,
-               progress: bool = True) -> dict:
-    r"AIS $\log p_\theta(x)$ for each row of binary `x`, in chunks of `cfg.ais_chunk` cached as `cache_<i>.pt`."
-    dev = next(model.parameters()).device
-    key = dict(steps=cfg.ais_steps, chains=cfg.ais_chains, leapfrog=cfg.ais_leapfrog, schedule=cfg.ais_schedule, seed=seed)
-    log_px, se, acc, secs = [], [], [], 0.
-    chunks = list(x.split(cfg.ais_chunk))
-    for i, xb in enumerate(tqdm(chunks, desc='AIS chunks', disable=not progress or len(chunks) < 2, leave=False)):
-        f = None if cache is None else Path(f'{cache}_{i}.pt')
-        r = load_checkpoint(f) if f else None
-        if r is None or r.get('key') != key or len(r['log_px']) != len(xb):
-            seed_everything(seed + i)
-            xb = xb.to(dev)
-            res = ais_log_likelihood(model.decoder.log_prob, xb, ais_init(model, xb), n_steps=cfg.ais_steps, n_chains=cfg.ais_chains,
-                      n_leapfrog=cfg.ais_leapfrog, schedule=cfg.ais_schedule, progress=progress)
-            r = dict(key=key, log_px=res.log_px.detach().double().cpu(), se=res.se.detach().double().cpu(),
-                     accept=float(res.accept), seconds=float(res.seconds))
-            if f: atomic_save(r, f)
-        log_px.append(r['log_px']); se.append(r['se']); acc.append(r['accept']); secs += r['seconds']
-    lp = torch.cat(log_px)
-    return dict(values=lp, chain_se=torch.cat(se), accept=float(np.mean(acc)), seconds=secs)
 
 # %% ../../nbs/13_mnist.ipynb #49d30cdf
 def evaluate_model(model, xs: dict, cfg: MNISTConfig, cache_dir: Path | None = None, progress: bool = True) -> dict:
@@ -269,8 +216,8 @@ def evaluate_model(model, xs: dict, cfg: MNISTConfig, cache_dir: Path | None = N
     for s, (tag, x) in enumerate(xs.items()):
         seed_everything(cfg.seed * 1000 + 17 * s)
         e = elbo_values(model, x, cfg.elbo_samples, cfg.eval_batch)
-        a = ais_values(model, x[:cfg.ais_examples], cfg, None if cache_dir is None else Path(cache_dir)/f'ais_{tag}',
-                       seed=cfg.seed * 1000 + 17 * s + 1, progress=progress)
+        a = ais_values(model, x[:cfg.ais_examples], **cfg.ais, chunk=cfg.ais_chunk, seed=cfg.seed * 1000 + 17 * s + 1,
+                       cache=None if cache_dir is None else Path(cache_dir)/f'ais_{tag}', progress=progress)
         diff = a['values'] - e[:cfg.ais_examples].double()
         r = dict(zip(('elbo', 'elbo_se'), mean_se(e)), elbo_n=len(e))
         r.update(zip(('ais', 'ais_se'), mean_se(a['values'])))
@@ -283,29 +230,6 @@ def evaluate_model(model, xs: dict, cfg: MNISTConfig, cache_dir: Path | None = N
     if out: res['static'] = out['static']
     return res
 
-# %% ../../nbs/13_mnist.ipynb #912a3aa4
-def plot_figures(figs: dict, out: Path) -> list[Path]:
-    "Write fig7_samples.png, reconstructions.png and interpolation.png for the models in `figs` (name -> figure_data)."
-    out = Path(out); names = [m for m in MODELS if m in figs]
-    if not names: return []
-    paths = []
-    fig, axes = plt.subplots(1, len(names), figsize=(2.2 * len(names), 2.5), squeeze=False)
-    for ax, m in zip(axes[0], names):
-        s = figs[m]['samples']; ax.imshow(tile(s, int(math.ceil(math.sqrt(len(s))))), cmap='gray_r', vmin=0, vmax=255)
-        ax.set_title(m, fontsize=9); ax.axis('off')
-    fig.tight_layout(); paths.append(out/'fig7_samples.png'); fig.savefig(paths[-1], dpi=80); plt.close(fig)
-    f0 = figs[names[0]]
-    ends = np.zeros_like(f0['interpolation']); ends[0], ends[-1] = f0['interp_ends']
-    for key, fname, first, lab0 in (('reconstructions', 'reconstructions.png', f0['originals'], 'test digits'),
-                                    ('interpolation', 'interpolation.png', ends, 'end points')):
-        rows, labels = [first] + [figs[m][key] for m in names], [lab0] + names
-        fig, axes = plt.subplots(len(rows), 1, figsize=(0.45 * max(len(r) for r in rows) + 1.2, 0.55 * len(rows)), squeeze=False)
-        for ax, r, lab in zip(axes[:, 0], rows, labels):
-            ax.imshow(tile(r, len(r)), cmap='gray_r', vmin=0, vmax=255); ax.set_xticks([]); ax.set_yticks([])
-            ax.set_ylabel(lab, rotation=0, ha='right', va='center', fontsize=8)
-        fig.tight_layout(); paths.append(out/fname); fig.savefig(paths[-1], dpi=80); plt.close(fig)
-    return paths
-
 # %% ../../nbs/13_mnist.ipynb #b2ab9401
 def fingerprint(cfg: MNISTConfig) -> str:
     "A hash of every setting except the model list: results with equal fingerprints belong in one table."
@@ -314,7 +238,7 @@ def fingerprint(cfg: MNISTConfig) -> str:
 def _finished(out: Path, cfg: MNISTConfig) -> dict:
     res, fp = {}, fingerprint(cfg)
     for m in MODELS:
-        r = _read_json(out/m/'result.json')
+        r = read_json(out/m/'result.json')
         if r is None: continue
         if r.get('fingerprint') != fp:
             warnings.warn(f"{out/m/'result.json'} was made with other settings; it is left out of metrics.json "
@@ -330,7 +254,7 @@ def summarize(out, cfg: MNISTConfig, device='cpu') -> dict:
     for m in res:
         if (out/m/'figures.npz').exists():
             with np.load(out/m/'figures.npz') as z: figs[m] = dict(z)
-    plot_figures(figs, out)
+    plot_models(figs, out, ('fig7_samples', 'reconstructions', 'interpolation'))
     wall = sum(r['train_seconds'] + r['eval_seconds'] for r in res.values())
     save_metrics(out, res, experiment=NAME, preset=cfg.preset_name, seed=cfg.seed, device=device, wall_seconds=wall,
                  config=cfg, models_finished=list(res), models_missing=[m for m in MODELS if m not in res],
@@ -341,7 +265,7 @@ def summarize(out, cfg: MNISTConfig, device='cpu') -> dict:
 def run_model(name: str, cfg: MNISTConfig, x_train, xs: dict, out: Path, device, progress: bool = True) -> dict:
     "Train and evaluate one model into `out/name` (skipped if its result is already there); returns its result."
     d = Path(out)/name
-    r = _read_json(d/'result.json')
+    r = read_json(d/'result.json')
     if r is not None and r.get('fingerprint') == fingerprint(cfg): return r
     model, info = train_model(name, cfg, x_train, out, device, progress)
     t0 = time.time()
@@ -353,11 +277,11 @@ def run_model(name: str, cfg: MNISTConfig, x_train, xs: dict, out: Path, device,
                elbo_kind='adversary estimate (approx.)' if kind != 'vae' else 'Monte Carlo ELBO (a lower bound)',
                elbo_is_estimate=kind != 'vae', ais_init={'vae': 'q(z|x)', 'avb': 'prior N(0, I)', 'avb_ac': 'r_alpha(z|x)'}[kind],
                train_steps=info['steps'], train_seconds=round(info['seconds'], 1), train_last=info.get('last', {}),
-               eval_seconds=round(time.time() - t0, 1), params_millions=n_params(model),
+               eval_seconds=round(time.time() - t0, 1), params_millions=model.n_params(),
                run=dict(device=device_name(device), git_commit=git_commit(), preset=cfg.preset_name, seed=cfg.seed,
                         created=time.strftime('%Y-%m-%dT%H:%M:%SZ', time.gmtime())),
                fingerprint=fingerprint(cfg))
-    _write_json(d/'result.json', res)
+    write_json(d/'result.json', res)
     return res
 
 def reproduce(preset: str | None = None, device='auto', seed: int = 0, out=None, data=None, model=None,
@@ -370,7 +294,7 @@ def reproduce(preset: str | None = None, device='auto', seed: int = 0, out=None,
     device = get_device(device)
     out = Path(out) if out is not None else results_dir(NAME, cfg.preset_name)
     out.mkdir(parents=True, exist_ok=True)
-    todo = [m for m in cfg.models if (_read_json(out/m/'result.json') or {}).get('fingerprint') != fingerprint(cfg)]
+    todo = [m for m in cfg.models if (read_json(out/m/'result.json') or {}).get('fingerprint') != fingerprint(cfg)]
     if todo:
         x_train, xs = train_images(cfg, data), test_sets(cfg, data)
         for m in todo:
@@ -379,9 +303,6 @@ def reproduce(preset: str | None = None, device='auto', seed: int = 0, out=None,
     return summarize(out, cfg, device)
 
 # %% ../../nbs/13_mnist.ipynb #sl0ce0co
-class SliceTimeout(Exception):
-    "The slice's budget ran out."
-
 def _calibrate(name: str, cfg: MNISTConfig, x_train, xs: dict, device) -> dict:
     """Seconds per training step (CUDA-graph `fit` from scratch, warm-up and capture included in both timed runs, so
     they cancel) and per AIS transition of `name`. Untimed first runs take the one-time costs (CUDA context, kernel
@@ -389,10 +310,8 @@ def _calibrate(name: str, cfg: MNISTConfig, x_train, xs: dict, device) -> dict:
     steps = min(200, 5 * cfg.steps)
     seed_everything(cfg.seed); m = make_model(name, cfg).to(device)
     tc = train_config(name, cfg, device); x = xs['dynamic'][:cfg.ais_examples].to(device)
-    def timed(f):
-        sync(device); t0 = time.perf_counter(); f(); sync(device); return time.perf_counter() - t0
-    train = lambda n: timed(lambda: fit(m, x_train, dataclasses.replace(tc, steps=n, log_every=n), None, progress=False))
-    ais = lambda n: timed(lambda: ais_values(m.eval(), x, dataclasses.replace(cfg, ais_steps=n), progress=False))
+    train = lambda n: timed(lambda: fit(m, x_train, dataclasses.replace(tc, steps=n, log_every=n), None, progress=False), device)[0]
+    ais = lambda n: timed(lambda: ais_values(m.eval(), x, **{**cfg.ais, 'n_steps': n}, progress=False), device)[0]
     train(10); t = [train(10), train(10 + steps)]
     ais(1); a = [ais(2), ais(6)]
     return dict(train_s_per_step=max(t[1] - t[0], 1e-9) / steps, ais_s_per_step=max(a[1] - a[0], 1e-9) / 4)
@@ -421,36 +340,33 @@ def run_slice(models, out, preset: str = 'slice', budget_s: float = 420., device
     info = dict(experiment=NAME, preset=cfg.preset_name, commit=commit or git_commit(), device=device_name(device),
                 torch=torch.__version__, precision='float32 (TF32 off)', budget_s=budget_s, config=cfg.to_dict(), fingerprint=fingerprint(cfg),
                 started=time.strftime('%Y-%m-%dT%H:%M:%SZ', time.gmtime()), calibration={}, done=[], not_run={})
-    save = lambda: _write_json(out/'slice.json', {**info, 'elapsed_s': round(time.time() - t0, 1)})
-    def alarm(*_): raise SliceTimeout()
-    old = signal.signal(signal.SIGALRM, alarm) if hasattr(signal, 'SIGALRM') else None
-    if old is not None: signal.setitimer(signal.ITIMER_REAL, budget_s)
+    save = lambda: write_json(out/'slice.json', {**info, 'elapsed_s': round(time.time() - t0, 1)})
     current = None
     try:
-        save(); x_train, xs = train_images(cfg, data), test_sets(cfg, data)
-        for m in cfg.models: info['calibration'][m] = _calibrate(m, cfg, x_train, xs, device); save()
-        for m in cfg.models:
-            left = budget_s - (time.time() - t0); cal = info['calibration'][m]
-            sets = xs if _seconds_needed(cal, cfg, len(xs)) <= left else {'dynamic': xs['dynamic']}
-            if _seconds_needed(cal, cfg, 1) > left:
-                info['not_run'][m] = f"needs about {_seconds_needed(cal, cfg, 1):.0f} s, {left:.0f} s left"; save(); continue
-            if len(sets) < len(xs): info['not_run'][f'{m}/static'] = f"static test set left out: {left:.0f} s left"
-            current = m; r = run_model(m, cfg, x_train, sets, work, device, progress); current = None
-            r['run']['git_commit'] = info['commit']; _write_json(work/m/'result.json', r)
-            _pack(m, work, out); info['done'].append(m); save()
-    except SliceTimeout:
+        with time_limit(budget_s):
+            save(); x_train, xs = train_images(cfg, data), test_sets(cfg, data)
+            for m in cfg.models: info['calibration'][m] = _calibrate(m, cfg, x_train, xs, device); save()
+            for m in cfg.models:
+                left = budget_s - (time.time() - t0); cal = info['calibration'][m]
+                sets = xs if _seconds_needed(cal, cfg, len(xs)) <= left else {'dynamic': xs['dynamic']}
+                if _seconds_needed(cal, cfg, 1) > left:
+                    info['not_run'][m] = f"needs about {_seconds_needed(cal, cfg, 1):.0f} s, {left:.0f} s left"; save(); continue
+                if len(sets) < len(xs): info['not_run'][f'{m}/static'] = f"static test set left out: {left:.0f} s left"
+                current = m; r = run_model(m, cfg, x_train, sets, work, device, progress); current = None
+                r['run']['git_commit'] = info['commit']; write_json(work/m/'result.json', r)
+                _pack(m, work, out); info['done'].append(m); save()
+    except OutOfTime:
         if current: info['not_run'][current] = f"interrupted at the {budget_s:.0f} s budget"
         info['stopped_at_budget'] = True
     finally:
-        if old is not None: signal.setitimer(signal.ITIMER_REAL, 0); signal.signal(signal.SIGALRM, old)
         torch.backends.cuda.matmul.allow_tf32, torch.backends.cudnn.allow_tf32 = tf32
         save(); shutil.rmtree(work, ignore_errors=True)
-    return json.loads((out/'slice.json').read_text())
+    return read_json(out/'slice.json')
 
 # %% ../../nbs/13_mnist.ipynb #in0ges0c
 def ingest_slice(src, dest=None) -> dict:
     "File a returned slice folder `src` into `dest` (default `results/mnist/<preset>/`) and rebuild its metrics and figures."
-    src = Path(src); s = _read_json(src/'slice.json')
+    src = Path(src); s = read_json(src/'slice.json')
     if s is None or s.get('experiment') != NAME: raise ValueError(f"{src} holds no MNIST slice (no slice.json of {NAME!r})")
     c = s.get('commit') or ''
     if not re.fullmatch(r'[0-9a-f]{40}', c):
@@ -459,7 +375,7 @@ def ingest_slice(src, dest=None) -> dict:
     if fingerprint(cfg) != s['fingerprint']: raise ValueError(f"slice {src} was made with settings this version cannot rebuild")
     dest = Path(dest) if dest is not None else results_dir(NAME, s['preset'])
     for m in s['done']:
-        r = _read_json(src/f'{m}.result.json')
+        r = read_json(src/f'{m}.result.json')
         if r is None or r.get('fingerprint') != s['fingerprint']: raise ValueError(f"{src}/{m}.result.json is missing or from other settings")
         (dest/m).mkdir(parents=True, exist_ok=True)
         for a, b in ((f'{m}.result.json', 'result.json'), (f'{m}.figures.npz', 'figures.npz'), (f'{m}.weights.pt', 'weights.pt')):
@@ -469,10 +385,6 @@ def ingest_slice(src, dest=None) -> dict:
     return summarize(dest, cfg, 'cpu')
 
 # %% ../../nbs/13_mnist.ipynb #87dcf8ee
-def _pm(v, se, approx=False):
-    if v is None: return '–'
-    return f"{'≈ ' if approx else ''}{v:.1f} ± {se:.1f}"
-
 def table2(metrics: dict | None = None) -> str:
     "Markdown table of Table 2: the paper's numbers beside a run's `metrics.json` (dict), if given."
     res = (metrics or {}).get('results', {})
@@ -482,14 +394,14 @@ def table2(metrics: dict | None = None) -> str:
     rows = ['| ' + ' | '.join(head) + ' |', '|' + '---|' * len(head)]
     for m in MODELS:
         p, est = PAPER_TABLE2[m], not m.startswith('vae')
-        row = [m, _pm(p['elbo'], p['elbo_se'], est), _pm(p['ais'], p['ais_se'])]
+        row = [m, pm(p['elbo'], p['elbo_se'], est), pm(p['ais'], p['ais_se'])]
         if metrics:
             r = res.get(m)
             if r is None: row += ['not run'] + ['–'] * (len(head) - 4)
             else:
                 s = r.get('static', {})
-                row += [_pm(r['elbo'], r['elbo_se'], est), _pm(r['ais'], r['ais_se']),
-                        *([_pm(s.get('elbo'), s.get('elbo_se'), est), _pm(s.get('ais'), s.get('ais_se'))] if static else []),
+                row += [pm(r['elbo'], r['elbo_se'], est), pm(r['ais'], r['ais_se']),
+                        *([pm(s.get('elbo'), s.get('elbo_se'), est), pm(s.get('ais'), s.get('ais_se'))] if static else []),
                         f"{r['train_steps']:,}"]
         rows.append('| ' + ' | '.join(row) + ' |')
     return '\n'.join(rows)
@@ -531,20 +443,6 @@ def slice_model(name: str, preset: str = 'slice', root=None):
         raise ValueError(f"{path} does not hold {name}'s {' and '.join(k[:-1] for k in kept)} for preset {preset!r}")
     return m.eval().requires_grad_(False)
 
-@torch.no_grad()
-def simulate(model, n: int, seed: int = 0) -> tuple[torch.Tensor, torch.Tensor]:
-    r"`n` pairs from the model, $z \sim \mathcal N(0, I)$ and binary $x \sim p_\theta(x \mid z)$, shape (N, 784): each $z$ is an exact posterior draw given its $x$."
-    g, dev = torch.Generator().manual_seed(seed), next(model.parameters()).device
-    z = torch.randn(n, model.z_dim, generator=g)
-    x = torch.bernoulli(model.decoder.mean(z.to(dev)).flatten(1).float().cpu(), generator=g)
-    return x.to(dev), z.to(dev)
-
-def bdmc_values(model, x: torch.Tensor, z: torch.Tensor, cfg: MNISTConfig, seed: int = 0, progress: bool = False) -> dict:
-    r"Forward AIS (lower) and reverse AIS (upper) bounds on $\log p_\theta(x)$ per row of `x`, reverse chains from `z`; the table's AIS settings."
-    seed_everything(seed); t0 = time.time()
-    r = bdmc(model.decoder.log_prob, x, z, init=ais_init(model, x), n_steps=cfg.ais_steps, n_chains=cfg.ais_chains,
-             n_leapfrog=cfg.ais_leapfrog, schedule=cfg.ais_schedule, progress=progress)
-    return dict(lower=r.lower.log_px.double().cpu(), upper=r.upper.double().cpu(), accept=r.lower.accept, seconds=time.time() - t0)
 
 # %% ../../nbs/13_mnist.ipynb #aisst2co
 def ais_study_table(study: dict) -> str:
@@ -556,11 +454,11 @@ def ais_study_table(study: dict) -> str:
     rows = ['| schedule | L | T | AIS | minus T = %d, L = %d (paired) | seconds |' % (ref['T'], ref['L']), '|---|---|---|---|---|---|']
     for r in sorted(sw, key=lambda r: (r['schedule'], r['L'], r['T'])):
         v = torch.tensor(r['values'], dtype=torch.float64)
-        rows.append(f"| {r['schedule']} | {r['L']} | {r['T']} | {_pm(*mean_se(v))} | {_pm(*mean_se(v - rv))} | {r['seconds']:.0f} |")
+        rows.append(f"| {r['schedule']} | {r['L']} | {r['T']} | {pm(*mean_se(v))} | {pm(*mean_se(v - rv))} | {r['seconds']:.0f} |")
     bd = study.get('bdmc', [])
     if bd:
         rows += ['', '| BDMC: T | L | lower (forward AIS) | upper (reverse AIS) | gap | seconds |', '|---|---|---|---|---|---|']
         for b in bd:
             lo, up = (torch.tensor(b[k], dtype=torch.float64) for k in ('lower', 'upper'))
-            rows.append(f"| {b['T']} | {b['L']} | {_pm(*mean_se(lo))} | {_pm(*mean_se(up))} | {_pm(*mean_se(up - lo))} | {b['seconds']:.0f} |")
+            rows.append(f"| {b['T']} | {b['L']} | {pm(*mean_se(lo))} | {pm(*mean_se(up))} | {pm(*mean_se(up - lo))} | {b['seconds']:.0f} |")
     return '\n'.join(rows)

@@ -4,7 +4,7 @@
 
 # %% ../../nbs/12_synthetic.ipynb #385eb4a3
 from __future__ import annotations
-import json, math, time
+import math, time
 from dataclasses import dataclass
 from pathlib import Path
 from typing import ClassVar
@@ -12,13 +12,14 @@ import numpy as np
 import torch
 from torch import nn
 import matplotlib.pyplot as plt
-from ..core import Config, get_device, seed_everything, save_metrics, results_dir, atomic_write_text
+from ..core import Config, get_device, seed_everything, save_metrics, results_dir
 from ..data import synthetic_2x2, LOG_LIK_OPTIMUM_2X2
 from ..nets import DistinctXAdversary, MLPDecoder, mlp_encoder, gaussian_mlp_encoder
 from ..objectives import VAE, AVB
 from ..train import fit, TrainConfig, TrainStep, make_batches
 from ..evaluate import table1_metrics, PAPER_TABLE1
 from ..report import fig5_data, fig6_latent, subsample
+from ..run import read_json, write_json, timed
 
 # %% auto #0
 __all__ = ['NAME', 'MODELS', 'TABLE1_ROWS', 'SyntheticConfig', 'make_model', 'evaluate', 'train_config', 'step_seconds',
@@ -96,8 +97,8 @@ def _train(kind, x, cfg, device, out: Path, progress: bool):
     t0 = time.time()
     hist = fit(model, x, train_config(kind, cfg, device), ck, progress=progress)
     f = ck/'train_seconds.json'
-    secs = (json.loads(f.read_text())['seconds'] if f.exists() else 0.) + time.time() - t0
-    atomic_write_text(f, json.dumps(dict(seconds=secs)))
+    secs = (read_json(f) or dict(seconds=0.))['seconds'] + time.time() - t0
+    write_json(f, dict(seconds=secs))
     return model, hist, secs
 
 def step_seconds(kind: str, cfg: SyntheticConfig, batch_size: int, device='cpu', n: int = 3) -> float:
@@ -106,10 +107,7 @@ def step_seconds(kind: str, cfg: SyntheticConfig, batch_size: int, device='cpu',
     tc = TrainConfig(batch_size=batch_size, device=str(device))
     batches, step = make_batches(synthetic_2x2().to(device), model, tc, device), TrainStep(model, tc)
     step(batches)
-    t0 = time.time()
-    for _ in range(n): step(batches)
-    if torch.device(device).type == 'cuda': torch.cuda.synchronize()
-    return (time.time() - t0) / n
+    return timed(lambda: step(batches), device, min_calls=n)[0]
 
 # %% ../../nbs/12_synthetic.ipynb #f6990239
 def fig_training(curves: dict, path):
