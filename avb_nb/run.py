@@ -13,40 +13,12 @@ from torch import nn
 from .core import atomic_write_text, atomic_save, load_checkpoint, sync
 
 # %% auto #0
-__all__ = ['fingerprint', 'open_stage', 'cached', 'read_json', 'write_json', 'OutOfTime', 'time_limit', 'timed', 'Recorder']
+__all__ = ['fingerprint', 'read_json', 'write_json', 'open_stage', 'cached', 'OutOfTime', 'time_limit', 'timed', 'Recorder']
 
 # %% ../nbs/05a_run.ipynb #ru0fpcod
 def fingerprint(settings: dict) -> str:
     "16 hex digits naming `settings`: equal dicts (in any key order) give equal fingerprints."
     return hashlib.sha256(json.dumps(settings, sort_keys=True, default=str).encode()).hexdigest()[:16]
-
-# %% ../nbs/05a_run.ipynb #ru0oscod
-def open_stage(folder: str | Path, settings: dict) -> bool:
-    "True if `folder` holds a stage made with `settings`; otherwise its files (another stage's) are removed, it is marked with `settings`, and False."
-    folder = Path(folder); mark = folder/'stage.json'
-    settings = json.loads(json.dumps(settings, default=str))          # as the mark stores them
-    if mark.exists() and json.loads(mark.read_text()) == settings: return True
-    if folder.exists(): shutil.rmtree(folder)
-    folder.mkdir(parents=True); atomic_write_text(mark, json.dumps(settings, indent=1))
-    return False
-
-# %% ../nbs/05a_run.ipynb #ru0cacod
-def cached(folder: str | Path | None, settings: dict, run: Callable[[], tuple[dict, nn.Module | None]],
-           build: Callable[[], nn.Module] | None = None) -> tuple[dict, nn.Module | None]:
-    """`run() -> (record, model or None)` once per `settings`: the record (`record.json`) and the model's weights
-    (`weights.pt`, rebuilt with `build()`) are kept in `folder` and returned while its settings match. `folder=None`
-    runs without keeping anything."""
-    if folder is None: return run()
-    folder = Path(folder)
-    if open_stage(folder, settings) and (folder/'record.json').exists():
-        rec, state = json.loads((folder/'record.json').read_text()), load_checkpoint(folder/'weights.pt')
-        if state is None: return rec, None
-        model = build(); model.load_state_dict(state); return rec, model
-    t0 = time.time(); rec, model = run()
-    rec = {**rec, 'seconds': rec.get('seconds', time.time() - t0)}
-    if model is not None: atomic_save(model.state_dict(), folder/'weights.pt')
-    atomic_write_text(folder/'record.json', json.dumps(rec, indent=1, default=float))   # last: the stage is done
-    return rec, model
 
 # %% ../nbs/05a_run.ipynb #ru0jscod
 def read_json(path: str | Path) -> dict | None:
@@ -59,6 +31,34 @@ def read_json(path: str | Path) -> dict | None:
 def write_json(path: str | Path, record: dict) -> Path:
     "Write `record` to `path` as indented JSON, atomically (floats from numpy or torch written as floats)."
     return atomic_write_text(path, json.dumps(record, indent=1, default=float) + '\n')
+
+# %% ../nbs/05a_run.ipynb #ru0oscod
+def open_stage(folder: str | Path, settings: dict) -> bool:
+    "True if `folder` holds a stage made with `settings`; otherwise its files (another stage's) are removed, it is marked with `settings`, and False."
+    folder = Path(folder); mark = folder/'stage.json'
+    settings = json.loads(json.dumps(settings, default=str))          # as the mark stores them
+    if read_json(mark) == settings: return True
+    if folder.exists(): shutil.rmtree(folder)
+    write_json(mark, settings)
+    return False
+
+# %% ../nbs/05a_run.ipynb #ru0cacod
+def cached(folder: str | Path | None, settings: dict, run: Callable[[], tuple[dict, nn.Module | None]],
+           build: Callable[[], nn.Module] | None = None) -> tuple[dict, nn.Module | None]:
+    """`run() -> (record, model or None)` once per `settings`: the record (`record.json`) and the model's weights
+    (`weights.pt`, rebuilt with `build()`) are kept in `folder` and returned while its settings match. `folder=None`
+    runs without keeping anything."""
+    if folder is None: return run()
+    folder = Path(folder)
+    if open_stage(folder, settings) and (rec := read_json(folder/'record.json')) is not None:
+        state = load_checkpoint(folder/'weights.pt')
+        if state is None: return rec, None
+        model = build(); model.load_state_dict(state); return rec, model
+    t0 = time.time(); rec, model = run()
+    rec = {**rec, 'seconds': rec.get('seconds', time.time() - t0)}
+    if model is not None: atomic_save(model.state_dict(), folder/'weights.pt')
+    write_json(folder/'record.json', rec)                             # last: the stage is done
+    return rec, model
 
 # %% ../nbs/05a_run.ipynb #ru0tlcod
 class OutOfTime(Exception):

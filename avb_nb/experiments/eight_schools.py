@@ -12,7 +12,7 @@ import numpy as np
 import torch
 from torch import nn
 import matplotlib.pyplot as plt
-from ..core import Config, get_device, seed_everything, save_metrics, results_dir, atomic_write_text, atomic_save, load_checkpoint
+from ..core import Config, get_device, seed_everything, save_metrics, results_dir, atomic_save, load_checkpoint
 from ..nets import NeuralSampler, ResidualZAdversary
 from ..objectives import AVBVI
 from ..gaussian_vi import GaussianVI, draw, kl_cov_bound, kl_gaussian_exact, elbo_estimate, gaussian_gap, optimum_reference
@@ -20,7 +20,7 @@ from ..train import fit, TrainConfig
 from ..hmc import hmc, hmc_check
 from ..data import (eight_schools_log_joint, EightSchoolsExact, ES_NAMES, ES_MIRROR, p_tau_positive, KS_CRIT, exact_marginals,
                          posterior_summary, exact_summary)
-from ..run import open_stage
+from ..run import open_stage, read_json, write_json
 from ..evaluate import knn_kl, knn_kl_one_sample
 
 # %% auto #0
@@ -193,7 +193,7 @@ def fit_gaussian(method: str, cfg: EightSchoolsConfig, seed: int, iterations: li
 def score_stages(method: str, cfg: EightSchoolsConfig, stages: dict, iterations: list[int], path: Path, settings: dict,
                  exact: EightSchoolsExact, ref: torch.Tensor, marg: dict, seed: int) -> tuple[dict, int]:
     "Scores of q at each step in `iterations` from `stages`, kept in `path` while `settings` hold; returns ({step: scores}, steps scored now)."
-    path = Path(path); got = json.loads(path.read_text()) if path.exists() else {}
+    path = Path(path); got = read_json(path) or {}
     done = {int(k): v for k, v in got['scores'].items()} if got.get('settings') == settings else {}
     fresh = 0
     for s in iterations:
@@ -202,7 +202,7 @@ def score_stages(method: str, cfg: EightSchoolsConfig, stages: dict, iterations:
         done[s] = scores(load_q(method, cfg, stages['q'][s]), exact, ref, cfg.n_eval, cfg.knn_k, seed=10_000 + seed,
                          marg=marg if s == iterations[-1] else None)
         done[s]['seconds'] = time.time() - t0
-        atomic_write_text(path, json.dumps(dict(settings=settings, scores={str(k): v for k, v in sorted(done.items())}), indent=1))
+        write_json(path, dict(settings=settings, scores={str(k): v for k, v in sorted(done.items())}))
         fresh += 1
     return done, fresh
 
@@ -216,7 +216,7 @@ def run_method(method: str, cfg: EightSchoolsConfig, seed: int, iterations: list
     else:
         stages, restarts, trained = fit_gaussian(method, cfg, seed, iterations, folder, device, progress)
         info, q_dir = dict(seconds=restarts.pop('seconds'), restarts=restarts), folder / f"start{restarts['best']}"
-    settings = stage_settings(cfg, 'scores', version=SCORES_VERSION, hmc=hmc_settings, q=json.loads((q_dir / 'stage.json').read_text()))
+    settings = stage_settings(cfg, 'scores', version=SCORES_VERSION, hmc=hmc_settings, q=read_json(q_dir / 'stage.json'))
     sc, scored = score_stages(method, cfg, stages, iterations, folder / 'scores.json', settings, exact, ref, marg, seed)
     info['seconds'] += sum(v['seconds'] for v in sc.values())
     return load_q(method, cfg, stages['q'][iterations[-1]]), sc, dict(trained=trained, scored=scored, **info)
@@ -300,9 +300,8 @@ def reproduce(preset: str | None = None, device='auto', seed: int = 0, out=None,
     h = hmc_ground_truth(cfg, exact, cfg.seed, out / 'checkpoints' / 'hmc' / 'hmc.pt')
     ref, marg = h['samples'].reshape(-1, 10).double(), exact_marginals(exact)
     rdir = out / 'checkpoints' / 'reference'               # a stage of its own: it depends on the evaluation and HMC settings
-    if open_stage(rdir, stage_settings(cfg, 'scores', version=SCORES_VERSION, hmc=hmc_set)) and (rdir / 'reference.json').exists():
-        reference = json.loads((rdir / 'reference.json').read_text())
-    else: reference = _reference(cfg, exact, ref, marg); atomic_write_text(rdir / 'reference.json', json.dumps(reference, indent=1))
+    reference = read_json(rdir / 'reference.json') if open_stage(rdir, stage_settings(cfg, 'scores', version=SCORES_VERSION, hmc=hmc_set)) else None
+    if reference is None: reference = _reference(cfg, exact, ref, marg); write_json(rdir / 'reference.json', reference)
     res = dict(iterations=cfg.iterations, hmc=dict(**h['diagnostics'], check=h['check']), reference=reference,
                work_done=dict(hmc=not h['cached'], trained={}, scored={}), seeds={})
     opt, draws, walls = res['reference']['gaussian_optimum'], {}, {m: 0. for m in METHODS}
