@@ -294,9 +294,9 @@ def _parser() -> argparse.ArgumentParser:
     _threads_arg(r)
     s = sub.add_parser('slice', help='run models of an experiment within a GPU time budget',
                        description='Calibrate, then train and evaluate the given models of an experiment within a time '
-                                   'budget, writing at most 8 small files to OUT (see the MNIST page, "GPU slices").')
-    s.add_argument('experiment', metavar='EXPERIMENT', help='experiment name (one with GPU slices: mnist)')
-    s.add_argument('--models', required=True, metavar='M1,M2', help='comma-separated models, at most 2 (e.g. vae_8,vae_32)')
+                                   'budget, writing at most 8 small files to OUT (see "GPU slices" on the MNIST and celebA pages).')
+    s.add_argument('experiment', metavar='EXPERIMENT', help='experiment name (one with GPU slices: mnist, celeba)')
+    s.add_argument('--models', required=True, metavar='M1,M2', help='comma-separated models, at most 2 (e.g. vae_8,vae_32; celeba has one: avb)')
     s.add_argument('--preset', default='slice', help='preset (default: slice)')
     s.add_argument('--budget', type=float, default=420., metavar='SECONDS', help='hard time limit (default: 420)')
     s.add_argument('--out', required=True, metavar='DIR', help='folder for the returned files')

@@ -4,16 +4,17 @@
 
 # %% ../nbs/05a_run.ipynb #ru0imprt
 from __future__ import annotations
-import hashlib, json, shutil, signal, time
+import hashlib, json, shutil, signal, tempfile, time
 from pathlib import Path
 from contextlib import contextmanager
 from typing import Callable
 import torch
 from torch import nn
-from .core import atomic_write_text, atomic_save, load_checkpoint, sync
+from .core import atomic_write_text, atomic_save, load_checkpoint, sync, git_commit, device_name
 
 # %% auto #0
-__all__ = ['fingerprint', 'read_json', 'write_json', 'open_stage', 'cached', 'OutOfTime', 'time_limit', 'timed', 'Recorder']
+__all__ = ['fingerprint', 'read_json', 'write_json', 'open_stage', 'cached', 'OutOfTime', 'time_limit', 'timed', 'Recorder',
+           'Slice', 'seconds_per_step']
 
 # %% ../nbs/05a_run.ipynb #ru0fpcod
 def fingerprint(settings: dict) -> str:
@@ -113,3 +114,35 @@ class Recorder:
         rows = ', '.join(f"{len(v)} {k}" for k, v in self.data.items() if isinstance(v, list) and k not in ('errors', 'skipped'))
         print(f"{label}: {rows}; {len(self.data['errors'])} errors, {len(self.data['skipped'])} skipped, {self.data['elapsed_s']} s")
         return 0
+
+# %% ../nbs/05a_run.ipynb #ru0slcod
+class Slice:
+    "The record `out/slice.json` of a GPU slice, its scratch folder `work`, and (inside `with`) its hard stop at `budget_s`."
+    def __init__(self, out, budget_s: float, experiment: str, preset: str, config: dict, device, commit: str | None = None, **extra):
+        self.t0, self.out, self.budget_s, self.current = time.time(), Path(out), budget_s, None
+        self.out.mkdir(parents=True, exist_ok=True); self.work = Path(tempfile.mkdtemp(prefix='avb_slice_'))
+        self.info = dict(experiment=experiment, preset=preset, commit=commit or git_commit(), device=device_name(device),
+                         torch=torch.__version__, budget_s=budget_s, config=config,
+                         started=time.strftime('%Y-%m-%dT%H:%M:%SZ', time.gmtime()), **extra, done=[], not_run={})
+
+    def left(self) -> float: return self.budget_s - (time.time() - self.t0)
+    def save(self): write_json(self.out/'slice.json', {**self.info, 'elapsed_s': round(time.time() - self.t0, 1)})
+    def done(self, name: str): self.info['done'].append(name); self.current = None; self.save()
+    def skip(self, name: str, why: str): self.info['not_run'][name] = why; self.save()
+
+    def __enter__(self):
+        self.save(); self._limit = time_limit(self.budget_s); self._limit.__enter__(); return self
+
+    def __exit__(self, kind, e, tb):
+        self._limit.__exit__(None, None, None)
+        stopped = kind is not None and issubclass(kind, OutOfTime)
+        if stopped:
+            if self.current: self.info['not_run'][self.current] = f"interrupted at the {self.budget_s:.0f} s budget"
+            self.info['stopped_at_budget'] = True
+        self.save(); shutil.rmtree(self.work, ignore_errors=True)
+        return stopped
+
+def seconds_per_step(train: Callable[[int], object], device, steps: int, short: int = 2) -> float:
+    "Seconds per step of `train(n)` (n steps from scratch), from runs of `short` and `short + steps` steps after an untimed one."
+    train(short); t = [timed(lambda: train(n), device)[0] for n in (short, short + steps)]
+    return max(t[1] - t[0], 1e-9) / steps

@@ -30,15 +30,20 @@ for t in gpu_calibrate gpu_calibrate_small gpu_probe_lr gpu_ais_study; do
   grep -q '"errors": \[\]' "$d"/*.json || { cat "$d"/*.json; echo "tools/$t.py --tiny recorded errors"; exit 1; }
   echo "dry run: tools/$t.py --tiny ok"; rm -rf "$d"
 done
-# the GPU queue's slice command, dry-run on this CPU with the smoke preset, then ingested
-d=$(mktemp -d)
-OUT="$d/out" PYTHON=.venv/bin/python bash tools/gpu_slice.sh mnist vae_8,avb_ac_8 300 "$(git rev-parse HEAD 2>/dev/null || echo unknown)" \
-  --preset smoke --device cpu > /dev/null || { cat "$d/out/log.txt"; echo "tools/gpu_slice.sh dry run failed"; exit 1; }
-[ "$(ls "$d/out" | wc -l)" -le 8 ] || { ls "$d/out"; echo "the slice wrote more than 8 files"; exit 1; }
-if git rev-parse HEAD > /dev/null 2>&1; then
-  .venv/bin/avb_nb ingest mnist "$d/out" --dest "$d/results" > /dev/null || { echo "avb_nb ingest of the dry run failed"; exit 1; }
-fi
-echo "dry run: tools/gpu_slice.sh mnist (smoke, cpu) and avb_nb ingest ok"; rm -rf "$d"
+# the GPU queue's slice commands, dry-run on this CPU with the smoke preset, then ingested (the data: .device_data if
+# it holds the experiment's set, as on a lent machine, else the library's search)
+for job in "mnist vae_8,avb_ac_8 .device_data/mnist" "celeba avb .device_data/celeba"; do
+  read -r exp models need <<< "$job"
+  d=$(mktemp -d); data=.device_data; [ -d "$need" ] || data="$d/none"
+  DATA="$data" OUT="$d/out" PYTHON=.venv/bin/python bash tools/gpu_slice.sh "$exp" "$models" 300 \
+    "$(git rev-parse HEAD 2>/dev/null || echo unknown)" --preset smoke --device cpu > /dev/null \
+    || { cat "$d/out/log.txt"; echo "tools/gpu_slice.sh $exp dry run failed"; exit 1; }
+  [ "$(ls "$d/out" | wc -l)" -le 8 ] || { ls "$d/out"; echo "the $exp slice wrote more than 8 files"; exit 1; }
+  if git rev-parse HEAD > /dev/null 2>&1; then
+    .venv/bin/avb_nb ingest "$exp" "$d/out" --dest "$d/results" > /dev/null || { echo "avb_nb ingest of the $exp dry run failed"; exit 1; }
+  fi
+  echo "dry run: tools/gpu_slice.sh $exp (smoke, cpu) and avb_nb ingest ok"; rm -rf "$d"
+done
 # the queue's device_run command, dry-run with the smoke preset from a copy of the tree without .git (as a lent
 # machine gets it): the results must record the commit passed in COMMIT
 d=$(mktemp -d); mkdir "$d/tree"; cp -r avb_nb tools settings.ini "$d/tree/"; c=$(printf 'c%.0s' $(seq 40))

@@ -4,7 +4,7 @@
 
 # %% ../../nbs/14_celeba.ipynb #19a74d4e
 from __future__ import annotations
-import json, math, re, time
+import dataclasses, json, math, re, shutil, time
 from dataclasses import dataclass
 from pathlib import Path
 from typing import ClassVar
@@ -18,12 +18,12 @@ from ..nets import check_widths, BlackBoxEncoder, ResNetTrunk, InjectedResNetDec
 from ..objectives import AVB
 from ..train import fit, TrainConfig, TrainStep
 from ..report import to_uint8, tile, subsample
-from ..run import timed
+from ..run import timed, read_json, write_json, Slice, seconds_per_step
 
 # %% auto #0
 __all__ = ['NAME', 'TEST_START', 'GITIGNORE', 'CelebAConfig', 'make_model', 'file_number', 'split_files', 'load_split',
-           'evaluate', 'posterior_mean', 'figure_data', 'plot_figures', 'train_config', 'reproduce', 'summary_table',
-           'estimate']
+           'evaluate', 'posterior_mean', 'figure_data', 'plot_figures', 'train_config', 'train_evaluate', 'reproduce',
+           'run_slice', 'ingest_slice', 'summary_table', 'estimate']
 
 # %% ../../nbs/14_celeba.ipynb #9bf3ae97
 NAME = 'celeba'
@@ -31,9 +31,9 @@ TEST_START = 182638        # official celebA evaluation partition: test = files 
 
 @dataclass
 class CelebAConfig(Config):
-    "Settings of the celebA experiment (supplement, Figures 9-10); the defaults are the paper preset."
+    "Settings of the celebA experiment (supplement, Figures 9-10); the defaults are the `paper` preset (the authors' release script)."
     # data
-    crop: int = 140                 # centre crop (px) of the 178x218 aligned images, then resize to `size`
+    crop: int = 128                 # centre crop (px) of the 178x218 aligned images, then resize to `size`
     size: int = 64
     n_train: int | None = None      # first n_train images before the test partition (None: all)
     n_test: int | None = None       # first n_test images of the test partition (None: all)
@@ -49,15 +49,16 @@ class CelebAConfig(Config):
     sigma: float = 0.1              # std of the Gaussian likelihood, pixels in [0, 1]
     learn_sigma: bool = False
     # training (Algorithm 1, simultaneous updates)
-    steps: int = 30_000
+    steps: int = 2_500_000          # the authors' --nsteps
     batch_size: int = 64
     lr_primal: float = 1e-4
     lr_adversary: float = 2e-4
     betas: tuple = (0.5, 0.999)
     bf16: bool = False
     compile: bool = False
+    cuda_graph: bool = False        # on a GPU: capture each training step as one CUDA graph
     log_every: int = 100
-    checkpoint_every: int = 1_000
+    checkpoint_every: int = 10_000
     # evaluation and figures
     eval_batch: int = 100
     n_samples: int = 64             # Figure 9 grid
@@ -71,7 +72,8 @@ class CelebAConfig(Config):
                       dec_widths=(4, 4, 4, 4, 4), adv_widths=(4, 4, 4, 4), adv_hidden=(16,), adv_inner=16,
                       steps=2, batch_size=4, log_every=1, checkpoint_every=1, eval_batch=4, n_samples=16,
                       n_recon=4, n_pairs=2, n_interp=5, n_code=2),
-        'paper': {}}
+        'paper': {},
+        'slice': dict(cuda_graph=True, checkpoint_every=2_500_000)}   # steps: as many as one GPU slice allows (`run_slice`)
 
     def __post_init__(self):
         for f in ('crop', 'size', 'z_dim', 'eps_dim', 'n_blocks', 'steps', 'batch_size', 'log_every', 'checkpoint_every',
@@ -200,12 +202,13 @@ def plot_figures(figs: dict, out, label: str, dpi: int = 80) -> dict:
     return paths
 
 # %% ../../nbs/14_celeba.ipynb #fd561ac1
-GITIGNORE = """# celebA may not be redistributed: commit only metrics.json and the generated sample grid.
+GITIGNORE = """# celebA may not be redistributed: commit only metrics.json, the generated sample grid and a slice's record.
 # Reconstructions and interpolations contain celebA pixels; checkpoints are large.
 *
 !.gitignore
 !metrics.json
 !fig9_samples.png
+!slice.json
 """
 
 def train_config(cfg: CelebAConfig, device) -> TrainConfig:
@@ -213,7 +216,7 @@ def train_config(cfg: CelebAConfig, device) -> TrainConfig:
     return TrainConfig(steps=cfg.steps, batch_size=cfg.batch_size, lr_primal=cfg.lr_primal, lr_adversary=cfg.lr_adversary,
                        betas=cfg.betas, scheme='simultaneous', binarize=False, log_every=min(cfg.log_every, cfg.steps),
                        checkpoint_every=min(cfg.checkpoint_every, cfg.steps), device=str(device), bf16=cfg.bf16,
-                       compile=cfg.compile, seed=cfg.seed)
+                       compile=cfg.compile, cuda_graph=cfg.cuda_graph, seed=cfg.seed)
 
 def _checkpoint_step(path: Path) -> int:
     if not path.exists(): return 0
@@ -221,31 +224,25 @@ def _checkpoint_step(path: Path) -> int:
     except Exception as e:
         raise RuntimeError(f"checkpoint {path} is unreadable ({type(e).__name__}: {e}); delete it to start afresh") from e
 
-def reproduce(preset: str | None = None, device='auto', seed: int = 0, out=None, data=None,
-              progress: bool = True, **overrides) -> dict:
-    """Train AVB on celebA (resuming from `out/checkpoint.pt`), evaluate on the test split, and write
-    `out/metrics.json`, `fig9_samples.png`, `fig10_reconstructions.png`, `fig10_interpolations.png`."""
-    cfg = CelebAConfig.preset(preset, seed=seed, **overrides)
-    device = get_device(device)
-    out = Path(out) if out is not None else results_dir(NAME, cfg.preset_name)
-    out.mkdir(parents=True, exist_ok=True)
-    atomic_write_text(out/'.gitignore', GITIGNORE)
-    t0 = time.time()
-    d = load_split(cfg, data, progress)
+def train_evaluate(cfg: CelebAConfig, d: dict, device, out: Path, progress: bool = True, t0: float | None = None) -> dict:
+    """Train AVB of `cfg` on the split `d` (from `load_split`), resuming from `out/checkpoint.pt`; evaluate on the test
+    images and write `out/metrics.json` and the three figures."""
+    t0 = time.time() if t0 is None else t0
+    out.mkdir(parents=True, exist_ok=True); atomic_write_text(out/'.gitignore', GITIGNORE)
     if len(d['train']) < cfg.batch_size:
         raise ValueError(f"batch_size {cfg.batch_size} exceeds the {len(d['train'])} training images; "
                          "lower batch_size or use more images")
-    seed_everything(seed)
+    seed_everything(cfg.seed)
     model = make_model(cfg).to(device)
     start = _checkpoint_step(out/'checkpoint.pt')
     t1 = time.time()
     hist = fit(model, d['train'], train_config(cfg, device), out, progress=progress)
     train_s = time.time() - t1
     steps = int(hist['step'][-1]) if hist.get('step') else start
-    seed_everything(seed + 1)
+    seed_everything(cfg.seed + 1)
     test = evaluate(model, d['test'], cfg.eval_batch)
     label = f"AVB on {d['folder']} ({len(d['train']):,} training images), {steps:,} steps"
-    paths = plot_figures(figure_data(model, d['test'], cfg, seed + 2), out, label)
+    paths = plot_figures(figure_data(model, d['test'], cfg, cfg.seed + 2), out, label)
     res = dict(steps=steps, resumed_from_step=start, train_seconds_this_call=round(train_s, 1),
                test=test, last=hist.last if hist.get('step') else {}, curves=subsample(hist, cfg.max_points),
                data=dict(folder=d['folder'], n_files=d['n_files'], n_train=len(d['train']), n_test=len(d['test']),
@@ -254,9 +251,61 @@ def reproduce(preset: str | None = None, device='auto', seed: int = 0, out=None,
                likelihood=dict(kind='gaussian', sigma=float(model.decoder.log_sigma.exp()), learned=cfg.learn_sigma),
                params_millions=model.n_params(3), figures=sorted(p.name for p in paths.values()),
                safe_to_commit=['metrics.json', 'fig9_samples.png'])
-    save_metrics(out, res, experiment=NAME, preset=cfg.preset_name, seed=seed, device=device,
+    save_metrics(out, res, experiment=NAME, preset=cfg.preset_name, seed=cfg.seed, device=device,
                  wall_seconds=time.time() - t0, config=cfg)
     return res
+
+def reproduce(preset: str | None = None, device='auto', seed: int = 0, out=None, data=None,
+              progress: bool = True, **overrides) -> dict:
+    """Train AVB on celebA (resuming from `out/checkpoint.pt`), evaluate on the test split, and write
+    `out/metrics.json`, `fig9_samples.png`, `fig10_reconstructions.png`, `fig10_interpolations.png`."""
+    t0 = time.time()
+    cfg = CelebAConfig.preset(preset, seed=seed, **overrides)
+    out = Path(out) if out is not None else results_dir(NAME, cfg.preset_name)
+    return train_evaluate(cfg, load_split(cfg, data, progress), get_device(device), out, progress, t0)
+
+# %% ../../nbs/14_celeba.ipynb #cs0ex001
+def _calibrate(cfg: CelebAConfig, x_train: torch.Tensor, device, steps: int = 200) -> float:
+    "Seconds per training step of `cfg` on `device` (`run.seconds_per_step`: every run from a fresh optimizer and CUDA graph)."
+    seed_everything(cfg.seed); m = make_model(cfg).to(device); tc = train_config(cfg, device)
+    return seconds_per_step(lambda n: fit(m, x_train, dataclasses.replace(tc, steps=n, log_every=n), None, progress=False),
+                            device, steps)
+
+def run_slice(models=('avb',), out='slice', preset: str = 'slice', budget_s: float = 540., device='auto', data=None,
+              commit: str | None = None, seed: int = 0, progress: bool = False, reserve_s: float = 60.,
+              **overrides) -> dict:
+    """Train AVB of `preset` from scratch for as many steps as fit `budget_s` seconds (less `reserve_s` for evaluation
+    and figures), then evaluate and write the figures; `out` gets `slice.json`, `metrics.json` and the figures."""
+    if list(models) != ['avb']: raise ValueError(f"celebA has one model, 'avb'; got {list(models)}")
+    cfg = CelebAConfig.preset(preset, seed=seed, **overrides); device = get_device(device)
+    with Slice(out, budget_s, NAME, cfg.preset_name, cfg.to_dict(), device, commit, reserve_s=reserve_s) as s:
+        d = load_split(cfg, data); s.info['load_s'] = round(time.time() - s.t0, 1)
+        s.info['train_s_per_step'] = sps = _calibrate(cfg, d['train'], device); s.save()
+        left, unit = s.left() - reserve_s, min(1000, cfg.steps)
+        steps = min(cfg.steps, int(0.9 * left / sps) // unit * unit)                # 10% for timing noise
+        if steps < unit: s.skip('avb', f"needs at least {unit * sps + reserve_s:.0f} s, {left + reserve_s:.0f} s left")
+        else:
+            s.info['steps'] = steps; s.current = 'avb'; s.save()
+            train_evaluate(CelebAConfig.preset(preset, seed=seed, **{**overrides, 'steps': steps}), d, device, s.work, progress, s.t0)
+            m = read_json(s.work/'metrics.json'); m['provenance']['git_commit'] = s.info['commit']
+            write_json(s.out/'metrics.json', m)
+            for f in m['results']['figures']: shutil.copy(s.work/f, s.out/f)
+            s.done('avb')
+    return read_json(Path(out)/'slice.json')
+
+def ingest_slice(src, dest=None) -> dict:
+    "File a returned slice folder `src` into `dest` (default `results/celeba/<preset>/`): metrics, sample grid, `slice.json`."
+    src = Path(src); s = read_json(src/'slice.json')
+    if s is None or s.get('experiment') != NAME: raise ValueError(f"{src} holds no celebA slice (no slice.json of {NAME!r})")
+    if not re.fullmatch(r'[0-9a-f]{40}', s.get('commit') or ''):
+        raise ValueError(f"slice {src} was made from commit {s.get('commit')!r}; results must come from a clean, committed tree")
+    if s['done'] != ['avb']: raise ValueError(f"slice {src} finished nothing: {s['not_run']}")
+    m = load_metrics(src)
+    if m['config'] != {**s['config'], 'steps': s['steps']}: raise ValueError(f"{src}/metrics.json is not the run slice.json describes")
+    dest = Path(dest) if dest is not None else results_dir(NAME, s['preset'])
+    dest.mkdir(parents=True, exist_ok=True); atomic_write_text(dest/'.gitignore', GITIGNORE)
+    for f in ('metrics.json', 'fig9_samples.png', 'slice.json'): shutil.copy(src/f, dest/f)
+    return {'avb': m['results']}
 
 # %% ../../nbs/14_celeba.ipynb #df0b90d4
 def summary_table(metrics: dict) -> str:

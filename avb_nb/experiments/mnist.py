@@ -4,7 +4,7 @@
 
 # %% ../../nbs/13_mnist.ipynb #852a1101
 from __future__ import annotations
-import dataclasses, math, re, shutil, tempfile, time, warnings
+import dataclasses, math, re, shutil, time, warnings
 from dataclasses import dataclass
 from pathlib import Path
 from typing import ClassVar
@@ -20,7 +20,7 @@ from ..objectives import VAE, AVB, AVBAC
 from ..train import fit, TrainConfig
 from ..evaluate import elbo_values, ais_values
 from ..report import figure_data, plot_models, pm
-from ..run import fingerprint as run_fingerprint, read_json, write_json, OutOfTime, time_limit, timed
+from ..run import fingerprint as run_fingerprint, read_json, write_json, Slice, seconds_per_step
 
 # %% auto #0
 __all__ = ['NAME', 'MODELS', 'PAPER_TABLE2', 'parse_model', 'MNISTConfig', 'release_model', 'make_model', 'test_sets',
@@ -304,17 +304,13 @@ def reproduce(preset: str | None = None, device='auto', seed: int = 0, out=None,
 
 # %% ../../nbs/13_mnist.ipynb #sl0ce0co
 def _calibrate(name: str, cfg: MNISTConfig, x_train, xs: dict, device) -> dict:
-    """Seconds per training step (CUDA-graph `fit` from scratch, warm-up and capture included in both timed runs, so
-    they cancel) and per AIS transition of `name`. Untimed first runs take the one-time costs (CUDA context, kernel
-    selection) out of the timings."""
-    steps = min(200, 5 * cfg.steps)
+    "Seconds per training step (CUDA-graph `fit`, capture included in every run) and per AIS transition of `name`."
     seed_everything(cfg.seed); m = make_model(name, cfg).to(device)
     tc = train_config(name, cfg, device); x = xs['dynamic'][:cfg.ais_examples].to(device)
-    train = lambda n: timed(lambda: fit(m, x_train, dataclasses.replace(tc, steps=n, log_every=n), None, progress=False), device)[0]
-    ais = lambda n: timed(lambda: ais_values(m.eval(), x, **{**cfg.ais, 'n_steps': n}, progress=False), device)[0]
-    train(10); t = [train(10), train(10 + steps)]
-    ais(1); a = [ais(2), ais(6)]
-    return dict(train_s_per_step=max(t[1] - t[0], 1e-9) / steps, ais_s_per_step=max(a[1] - a[0], 1e-9) / 4)
+    train = lambda n: fit(m, x_train, dataclasses.replace(tc, steps=n, log_every=n), None, progress=False)
+    ais = lambda n: ais_values(m.eval(), x, **{**cfg.ais, 'n_steps': n}, progress=False)
+    return dict(train_s_per_step=seconds_per_step(train, device, min(200, 5 * cfg.steps), short=10),
+                ais_s_per_step=seconds_per_step(ais, device, 4))
 
 def _seconds_needed(cal: dict, cfg: MNISTConfig, n_sets: int, margin: float = 20.) -> float:
     return cfg.steps * cal['train_s_per_step'] + n_sets * cfg.ais_steps * cal['ais_s_per_step'] + margin
@@ -331,37 +327,26 @@ def run_slice(models, out, preset: str = 'slice', budget_s: float = 420., device
               commit: str | None = None, seed: int = 0, progress: bool = False, **overrides) -> dict:
     """Train and evaluate `models` of `preset` within `budget_s` seconds (calibrate, plan, run, pack), writing
     at most 2 + 3 x len(models) files to `out` (see above); returns the contents of `out/slice.json`."""
-    t0 = time.time(); out = Path(out); out.mkdir(parents=True, exist_ok=True)
     cfg = MNISTConfig.preset(preset, seed=seed, models=tuple(models), **overrides)
     if 2 + 3 * len(cfg.models) > 8: raise ValueError(f"a slice returns at most 8 files: at most 2 models, got {len(cfg.models)}")
-    device = get_device(device); work = Path(tempfile.mkdtemp(prefix='avb_slice_'))
+    device = get_device(device)
     tf32 = torch.backends.cuda.matmul.allow_tf32, torch.backends.cudnn.allow_tf32
     torch.backends.cuda.matmul.allow_tf32 = torch.backends.cudnn.allow_tf32 = False     # float32, as the authors
-    info = dict(experiment=NAME, preset=cfg.preset_name, commit=commit or git_commit(), device=device_name(device),
-                torch=torch.__version__, precision='float32 (TF32 off)', budget_s=budget_s, config=cfg.to_dict(), fingerprint=fingerprint(cfg),
-                started=time.strftime('%Y-%m-%dT%H:%M:%SZ', time.gmtime()), calibration={}, done=[], not_run={})
-    save = lambda: write_json(out/'slice.json', {**info, 'elapsed_s': round(time.time() - t0, 1)})
-    current = None
     try:
-        with time_limit(budget_s):
-            save(); x_train, xs = train_images(cfg, data), test_sets(cfg, data)
-            for m in cfg.models: info['calibration'][m] = _calibrate(m, cfg, x_train, xs, device); save()
+        with Slice(out, budget_s, NAME, cfg.preset_name, cfg.to_dict(), device, commit, precision='float32 (TF32 off)',
+                   fingerprint=fingerprint(cfg), calibration={}) as s:
+            x_train, xs = train_images(cfg, data), test_sets(cfg, data)
+            for m in cfg.models: s.info['calibration'][m] = _calibrate(m, cfg, x_train, xs, device); s.save()
             for m in cfg.models:
-                left = budget_s - (time.time() - t0); cal = info['calibration'][m]
+                left, cal = s.left(), s.info['calibration'][m]
+                if _seconds_needed(cal, cfg, 1) > left: s.skip(m, f"needs about {_seconds_needed(cal, cfg, 1):.0f} s, {left:.0f} s left"); continue
                 sets = xs if _seconds_needed(cal, cfg, len(xs)) <= left else {'dynamic': xs['dynamic']}
-                if _seconds_needed(cal, cfg, 1) > left:
-                    info['not_run'][m] = f"needs about {_seconds_needed(cal, cfg, 1):.0f} s, {left:.0f} s left"; save(); continue
-                if len(sets) < len(xs): info['not_run'][f'{m}/static'] = f"static test set left out: {left:.0f} s left"
-                current = m; r = run_model(m, cfg, x_train, sets, work, device, progress); current = None
-                r['run']['git_commit'] = info['commit']; write_json(work/m/'result.json', r)
-                _pack(m, work, out); info['done'].append(m); save()
-    except OutOfTime:
-        if current: info['not_run'][current] = f"interrupted at the {budget_s:.0f} s budget"
-        info['stopped_at_budget'] = True
-    finally:
-        torch.backends.cuda.matmul.allow_tf32, torch.backends.cudnn.allow_tf32 = tf32
-        save(); shutil.rmtree(work, ignore_errors=True)
-    return read_json(out/'slice.json')
+                if len(sets) < len(xs): s.skip(f'{m}/static', f"static test set left out: {left:.0f} s left")
+                s.current = m; r = run_model(m, cfg, x_train, sets, s.work, device, progress)
+                r['run']['git_commit'] = s.info['commit']; write_json(s.work/m/'result.json', r)
+                _pack(m, s.work, s.out); s.done(m)
+    finally: torch.backends.cuda.matmul.allow_tf32, torch.backends.cudnn.allow_tf32 = tf32
+    return read_json(Path(out)/'slice.json')
 
 # %% ../../nbs/13_mnist.ipynb #in0ges0c
 def ingest_slice(src, dest=None) -> dict:
