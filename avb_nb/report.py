@@ -97,10 +97,13 @@ def subsample(hist: dict, n: int = 200) -> dict:
     return {k: [float(v[i]) for i in idx] for k, v in hist.items()}
 
 # %% ../nbs/07a_report.ipynb #rp0pmc2
-def pm(v: float | None, se: float | None, approx: bool = False, digits: int = 1) -> str:
-    "`v ± se` to `digits` decimals, with `≈ ` in front of an estimate that is not a bound (`approx`); `–` for None."
-    if v is None: return '–'
-    return f"{'≈ ' if approx else ''}{v:.{digits}f} ± {se:.{digits}f}"
+def pm(v, se=None, approx: bool = False, digits: int = 1, fmt: str | None = None) -> str:
+    """`v ± se` to `digits` decimals (or in the format `fmt`, e.g. `'.3g'`); `v` alone where `se` is missing or not finite;
+    `≈ ` in front of an estimate that is not a bound (`approx`); `–` where `v` is missing or not finite."""
+    num = lambda a: a is not None and not isinstance(a, str) and math.isfinite(a)
+    if not num(v): return '–'
+    f = fmt or f'.{digits}f'
+    return f"{'≈ ' if approx else ''}{v:{f}}" + (f" ± {se:{f}}" if num(se) else '')
 
 # %% ../nbs/07a_report.ipynb #rp0comco
 def committed(name: str, preset: str, config=None, root=None) -> dict | None:

@@ -21,7 +21,7 @@ from ..objectives import AVB, AAE, BiGAN, AlphaGAN, log_std_normal
 from ..train import fit, TrainConfig, NonFiniteError
 from ..evaluate import table1_metrics, knn_kl_one_sample, PAPER_TABLE1
 from ..run import cached
-from ..report import fig6_latent, figure_data, plot_models, subsample
+from ..report import fig6_latent, figure_data, plot_models, subsample, pm
 
 # %% auto #0
 __all__ = ['NAME', 'ARMS', 'SYNTHETIC_MODELS', 'MNIST_MODELS', 'MNIST_FIGURES', 'ARM_LABELS', 'ADVERSARY_SEES', 'IS_BOUND',
@@ -267,10 +267,6 @@ ADVERSARY_SEES = {'avb': 'T(x, z): (x, z~q(z\\|x)) vs (x, z~p(z))', 'aae': 'T(z)
 IS_BOUND = {'avb': 'yes (optimal T)', 'avb_kl': 'yes (optimal T)', 'avb_kl_noprior': 'yes (optimal T)',
             'aae': 'no (aggregate KL)', 'bigan': 'no (no likelihood)', 'alpha_gan': 'no (estimated terms, L1)'}
 
-def _f(v, fmt='{:.3f}', se=None):
-    if v is None or (isinstance(v, float) and not math.isfinite(v)): return 'n/a'
-    return fmt.format(v) + (f" ± {fmt.format(se)}" if se is not None and math.isfinite(se) else '')
-
 def summary_table(m: dict) -> str:
     "Markdown table of every model from a metrics dict: adversary input, bound or not, log-likelihood, reconstruction, KL."
     res = m['results']; syn = res['synthetic']
@@ -281,15 +277,15 @@ def summary_table(m: dict) -> str:
         if r is None: continue
         if r['status'] != 'ok':
             rows.append(f"| {kind} | synthetic | {ADVERSARY_SEES[kind]} | {IS_BOUND[kind]} | non-finite | | | |"); continue
-        ll = _f(r['log_likelihood']) + (' (G read as Bernoulli)' if kind == 'bigan' else '')
+        ll = pm(r['log_likelihood'], digits=3) + (' (G read as Bernoulli)' if kind == 'bigan' else '')
         rows.append(f"| {kind} | synthetic | {ADVERSARY_SEES[kind]} | {IS_BOUND[kind]} | {ll} | "
-                    f"{_f(r['reconstruction_error'], '{:.3g}', r['reconstruction_error_se'])} | "
-                    f"{_f(r['kl_qz_pz'], '{:.3f}', r['kl_qz_pz_se'])} | {_f(r['posterior_kl_mean'])} |")
+                    f"{pm(r['reconstruction_error'], r['reconstruction_error_se'], fmt='.3g')} | "
+                    f"{pm(r['kl_qz_pz'], r['kl_qz_pz_se'], digits=3)} | {pm(r['posterior_kl_mean'], digits=3)} |")
     mn = res.get('mnist', {})
     for kind, r in mn.get('models', {}).items():
         rows.append(f"| {kind} | MNIST ({mn['mode']}) | {ADVERSARY_SEES[kind]} | {IS_BOUND[kind]} | n/a | "
-                    f"BCE {_f(r['reconstruction_bce'], '{:.1f}', r['reconstruction_bce_se'])}, "
-                    f"L1 {_f(r['reconstruction_l1'], '{:.1f}', r['reconstruction_l1_se'])} | {_f(r['kl_qz_pz'])} (8-D kNN) | n/a |")
+                    f"BCE {pm(r['reconstruction_bce'], r['reconstruction_bce_se'])}, "
+                    f"L1 {pm(r['reconstruction_l1'], r['reconstruction_l1_se'])} | {pm(r['kl_qz_pz'], digits=3)} (8-D kNN) | n/a |")
     notes = [f"Synthetic set: optimum log-likelihood -log 4 = {LOG_LIK_OPTIMUM_2X2:.3f}; reconstruction error = mean "
              "per-pixel cross-entropy of E[x|z], z~q(z|x); KL(q(z|x), p(z|x)) = log p(x) - true ELBO, kNN estimate."]
     if mn.get('note'): notes.append('MNIST: ' + mn['note'] + '.')
@@ -302,9 +298,9 @@ def stability_table(m: dict) -> str:
             '|---|---|---|---|---|---|---|---|---|']
     for arm in ARMS:
         s = st[arm]
-        rows.append(f"| {ARM_LABELS[arm]} | {s['n_runs']} | {s['n_nonfinite']} | {_f(s['log_likelihood_mean'], '{:.3f}', s['log_likelihood_se'])} | "
-                    f"{_f(s['log_likelihood_sd'])} | {_f(s['log_likelihood_min'])} | {_f(s['log_likelihood_max'])} | "
-                    f"{_f(s['kl_qz_pz_mean'])} | {_f(s['posterior_kl_mean'])} |")
+        rows.append(f"| {ARM_LABELS[arm]} | {s['n_runs']} | {s['n_nonfinite']} | {pm(s['log_likelihood_mean'], s['log_likelihood_se'], digits=3)} | "
+                    f"{pm(s['log_likelihood_sd'], digits=3)} | {pm(s['log_likelihood_min'], digits=3)} | {pm(s['log_likelihood_max'], digits=3)} | "
+                    f"{pm(s['kl_qz_pz_mean'], digits=3)} | {pm(s['posterior_kl_mean'], digits=3)} |")
     return '\n'.join(rows)
 
 # %% ../../nbs/15_connections.ipynb #00b0a3f9

@@ -22,6 +22,7 @@ from ..data import (eight_schools_log_joint, EightSchoolsExact, ES_NAMES, ES_MIR
                          posterior_summary, exact_summary)
 from ..run import open_stage, read_json, write_json
 from ..evaluate import knn_kl, knn_kl_one_sample
+from ..report import pm
 
 # %% auto #0
 __all__ = ['NAME', 'METHODS', 'SAMPLERS', 'GAUSSIANS', 'STAGE_SETTINGS', 'RUN_SETTINGS', 'SCORES_VERSION', 'LABELS',
@@ -331,7 +332,7 @@ def _per_seed(m: dict, seed) -> dict:
     s = m['results']['seeds']
     return s[str(seed)] if str(seed) in s else s[int(seed)]
 
-def _f(v, se=None, d=3) -> str: return '-' if v is None else (f'{v:.{d}f}' if se is None else f'{v:.{d}f} ± {se:.{d}f}')
+def _f(v, se=None) -> str: return pm(v, se, digits=3)
 
 def results_table(m: dict) -> str:
     "Markdown table of seed 0's final scores per method from a metrics dict."
@@ -357,8 +358,8 @@ def seeds_table(m: dict) -> str:
         for k in METHODS:
             x = per[k]; sm = x['summary']
             kl = f"{_f(x['kl_exact'], x['kl_exact_se'])}" if k in GAUSSIANS else f"≥ {_f(x['kl_lower_bound'], x['kl_lower_bound_se'])}"
-            gap = _f(x.get('gap_to_optimum'), x.get('gap_to_optimum_se')) if k in GAUSSIANS else '-'
-            sad = f"{sum(saddle_starts(m, s, k))} of {len(x['restarts']['elbo'])}" if k in GAUSSIANS else '-'
+            gap = _f(x.get('gap_to_optimum'), x.get('gap_to_optimum_se')) if k in GAUSSIANS else '–'
+            sad = f"{sum(saddle_starts(m, s, k))} of {len(x['restarts']['elbo'])}" if k in GAUSSIANS else '–'
             rows.append(f"| {s} | {LABELS[k]} | {kl} | {gap} | {sad} | {_f(sm['mass_tau_pos'], sm['mass_se'])} | {_f(sm['sd'][1], sm['sd_se'][1])} "
                         f"| {_f(sm['abs_tau'], sm['abs_tau_se'])} |")
     ex = r['reference']['exact']
