@@ -118,8 +118,9 @@ def committed(name: str, preset: str, config=None, root=None) -> dict | None:
         raise AssertionError(f"{d/'metrics.json'} was made by preset {p['preset']!r} at {p['git_commit']}; "
                              f"a page shows only {preset!r} runs from a clean tree")
     if config is not None:
-        want = json.loads(json.dumps({k: v for k, v in config.preset(preset).to_dict().items() if k != 'seed'}))
-        got = {k: v for k, v in m['config'].items() if k != 'seed'}
+        js = lambda c: json.loads(json.dumps({k: v for k, v in c.to_dict().items() if k != 'seed'}))
+        want = js(config.preset(preset))
+        got = {**js(config()), **{k: v for k, v in m['config'].items() if k != 'seed'}}    # settings added later: their default
         if got != want:
             raise AssertionError(f"{d/'metrics.json'} was made with other settings than the {preset!r} preset's "
                                  f"({sorted(k for k in set(got) | set(want) if got.get(k) != want.get(k))}); rerun it")

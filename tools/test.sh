@@ -46,10 +46,12 @@ for job in "mnist vae_8,avb_ac_8 .device_data/mnist" "celeba avb .device_data/ce
 done
 # the queue's device_run command, dry-run with the smoke preset from a copy of the tree without .git (as a lent
 # machine gets it): the results must record the commit passed in COMMIT
-d=$(mktemp -d); mkdir "$d/tree"; cp -r avb_nb tools settings.ini "$d/tree/"; c=$(printf 'c%.0s' $(seq 40))
-(cd "$d/tree" && COMMIT=$c OUT="$d/out" BUDGET=120 PYTHON="$OLDPWD/.venv/bin/python" bash tools/device_run.sh synthetic runs/s \
-  --preset smoke --device cpu > /dev/null)
-grep -q "\"git_commit\": \"$c\"" "$d/out/metrics.json" 2>/dev/null || { cat "$d/out/log.txt"; echo "tools/device_run.sh dry run failed"; exit 1; }
-echo "dry run: tools/device_run.sh synthetic (smoke, cpu, no .git) ok"; rm -rf "$d"
+for exp in synthetic toy-vi; do
+  d=$(mktemp -d); mkdir "$d/tree"; cp -r avb_nb tools settings.ini "$d/tree/"; c=$(printf 'c%.0s' $(seq 40))
+  (cd "$d/tree" && COMMIT=$c OUT="$d/out" BUDGET=120 PYTHON="$OLDPWD/.venv/bin/python" bash tools/device_run.sh "$exp" runs/s \
+    --preset smoke --device cpu > /dev/null)
+  grep -q "\"git_commit\": \"$c\"" "$d/out/metrics.json" 2>/dev/null || { cat "$d/out/log.txt"; echo "tools/device_run.sh $exp dry run failed"; exit 1; }
+  echo "dry run: tools/device_run.sh $exp (smoke, cpu, no .git) ok"; rm -rf "$d"
+done
 echo "tests finished in $(( $(date +%s) - start )) s"
 echo "notebooks: $ran passed, 0 failed"
