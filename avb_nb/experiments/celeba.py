@@ -279,13 +279,14 @@ def run_slice(models=('avb',), out='slice', preset: str = 'slice', budget_s: flo
     if list(models) != ['avb']: raise ValueError(f"celebA has one model, 'avb'; got {list(models)}")
     cfg = CelebAConfig.preset(preset, seed=seed, **overrides); device = get_device(device)
     with Slice(out, budget_s, NAME, cfg.preset_name, cfg.to_dict(), device, commit, reserve_s=reserve_s) as s:
+        s.current = 'avb'                                          # a stop from here on interrupts it
         d = load_split(cfg, data); s.info['load_s'] = round(time.time() - s.t0, 1)
         s.info['train_s_per_step'] = sps = _calibrate(cfg, d['train'], device); s.save()
         left, unit = s.left() - reserve_s, min(1000, cfg.steps)
         steps = min(cfg.steps, int(0.9 * left / sps) // unit * unit)                # 10% for timing noise
-        if steps < unit: s.skip('avb', f"needs at least {unit * sps + reserve_s:.0f} s, {left + reserve_s:.0f} s left")
+        if steps < unit: s.current = None; s.skip('avb', f"needs at least {unit * sps + reserve_s:.0f} s, {left + reserve_s:.0f} s left")
         else:
-            s.info['steps'] = steps; s.current = 'avb'; s.save()
+            s.info['steps'] = steps; s.save()
             train_evaluate(CelebAConfig.preset(preset, seed=seed, **{**overrides, 'steps': steps}), d, device, s.work, progress, s.t0)
             m = read_json(s.work/'metrics.json'); m['provenance']['git_commit'] = s.info['commit']
             write_json(s.out/'metrics.json', m)

@@ -336,9 +336,10 @@ def run_slice(models, out, preset: str = 'slice', budget_s: float = 420., device
         with Slice(out, budget_s, NAME, cfg.preset_name, cfg.to_dict(), device, commit, precision='float32 (TF32 off)',
                    fingerprint=fingerprint(cfg), calibration={}) as s:
             x_train, xs = train_images(cfg, data), test_sets(cfg, data)
-            for m in cfg.models: s.info['calibration'][m] = _calibrate(m, cfg, x_train, xs, device); s.save()
+            for m in cfg.models: s.current = m; s.info['calibration'][m] = _calibrate(m, cfg, x_train, xs, device); s.save()
             for m in cfg.models:
                 left, cal = s.left(), s.info['calibration'][m]
+                s.current = None
                 if _seconds_needed(cal, cfg, 1) > left: s.skip(m, f"needs about {_seconds_needed(cal, cfg, 1):.0f} s, {left:.0f} s left"); continue
                 sets = xs if _seconds_needed(cal, cfg, len(xs)) <= left else {'dynamic': xs['dynamic']}
                 if len(sets) < len(xs): s.skip(f'{m}/static', f"static test set left out: {left:.0f} s left")
