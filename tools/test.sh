@@ -44,12 +44,16 @@ for job in "mnist vae_8,avb_ac_8 .device_data/mnist" "celeba avb .device_data/ce
   fi
   echo "dry run: tools/gpu_slice.sh $exp (smoke, cpu) and avb_nb ingest ok"; rm -rf "$d"
 done
-# the queue's device_run command, dry-run with the smoke preset from a copy of the tree without .git (as a lent
-# machine gets it): the results must record the commit passed in COMMIT
-for exp in synthetic toy-vi; do
+# the queue's device_run commands, dry-run with the smoke preset from a copy of the tree without .git (as a lent
+# machine gets it): the results must record the commit passed in COMMIT. MNIST comes from .device_data if it is
+# there (as on a lent machine), else from the shared data folder.
+if [ -d .device_data/mnist ]; then mnist_root=$(cd .device_data && pwd); else mnist_root=$(cd ../shared/data 2>/dev/null && pwd || echo none); fi
+for job in "synthetic" "toy-vi" "connections --set synthetic=False --data $mnist_root"; do
+  read -r exp extra <<< "$job"
   d=$(mktemp -d); mkdir "$d/tree"; cp -r avb_nb tools settings.ini "$d/tree/"; c=$(printf 'c%.0s' $(seq 40))
+  # shellcheck disable=SC2086
   (cd "$d/tree" && COMMIT=$c OUT="$d/out" BUDGET=120 PYTHON="$OLDPWD/.venv/bin/python" bash tools/device_run.sh "$exp" runs/s \
-    --preset smoke --device cpu > /dev/null)
+    --preset smoke --device cpu $extra > /dev/null)
   grep -q "\"git_commit\": \"$c\"" "$d/out/metrics.json" 2>/dev/null || { cat "$d/out/log.txt"; echo "tools/device_run.sh $exp dry run failed"; exit 1; }
   echo "dry run: tools/device_run.sh $exp (smoke, cpu, no .git) ok"; rm -rf "$d"
 done
