@@ -70,9 +70,11 @@ def time_limit(seconds: float):
     "Raise `OutOfTime` inside the `with` block once `seconds` have passed (no limit where there is no SIGALRM)."
     if not hasattr(signal, 'SIGALRM'): yield; return
     def alarm(*_): raise OutOfTime(f"the {seconds:.0f} s limit ran out")
-    old = signal.signal(signal.SIGALRM, alarm); signal.setitimer(signal.ITIMER_REAL, seconds)
+    old, grad = signal.signal(signal.SIGALRM, alarm), torch.is_grad_enabled()
+    signal.setitimer(signal.ITIMER_REAL, seconds)
     try: yield
-    finally: signal.setitimer(signal.ITIMER_REAL, 0); signal.signal(signal.SIGALRM, old)
+    finally:                       # a stop that lands inside `torch.no_grad()`'s entry would leave gradients off
+        signal.setitimer(signal.ITIMER_REAL, 0); signal.signal(signal.SIGALRM, old); torch.set_grad_enabled(grad)
 
 def timed(f: Callable[[], object], device='cpu', min_calls: int = 1, min_seconds: float = 0.) -> tuple[float, int]:
     "Seconds per call of `f()` over at least `min_calls` calls and `min_seconds` seconds, and the number of calls."
