@@ -12,7 +12,7 @@ import numpy as np
 import torch
 import matplotlib.pyplot as plt
 from ..core import (Config, mean_se, get_device, seed_everything, save_metrics, load_metrics, results_dir,
-                         atomic_write_text, device_name)
+                         atomic_write_text, device_name, git_commit)
 from ..data import celeba_files, load_celeba
 from ..nets import check_widths, BlackBoxEncoder, ResNetTrunk, InjectedResNetDecoder, conv_adversary
 from ..objectives import AVB
@@ -303,6 +303,8 @@ def ingest_slice(src, dest=None) -> dict:
     if s['done'] != ['avb']: raise ValueError(f"slice {src} finished nothing: {s['not_run']}")
     m = load_metrics(src)
     if m['config'] != {**s['config'], 'steps': s['steps']}: raise ValueError(f"{src}/metrics.json is not the run slice.json describes")
+    if dest is None and '+dirty' in str(git_commit()):
+        raise ValueError("the working tree has uncommitted changes: commit them before filing a slice into results/")
     dest = Path(dest) if dest is not None else results_dir(NAME, s['preset'])
     dest.mkdir(parents=True, exist_ok=True); atomic_write_text(dest/'.gitignore', GITIGNORE)
     for f in ('metrics.json', 'fig9_samples.png', 'slice.json'): shutil.copy(src/f, dest/f)

@@ -359,6 +359,9 @@ def ingest_slice(src, dest=None) -> dict:
         raise ValueError(f"slice {src} was made from commit {c!r}; results must come from a clean, committed tree")
     cfg = MNISTConfig.preset(s['preset'], **{k: v for k, v in s['config'].items() if k != 'models'})   # all models
     if fingerprint(cfg) != s['fingerprint']: raise ValueError(f"slice {src} was made with settings this version cannot rebuild")
+    if dest is None and '+dirty' in str(git_commit()):
+        raise ValueError("the working tree has uncommitted changes: commit them before filing a slice into results/ "
+                         "(the rebuilt metrics.json records the tree that filed it)")
     dest = Path(dest) if dest is not None else results_dir(NAME, s['preset'])
     for m in s['done']:
         r = read_json(src/f'{m}.result.json')
