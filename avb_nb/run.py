@@ -62,8 +62,8 @@ def cached(folder: str | Path | None, settings: dict, run: Callable[[], tuple[di
     return rec, model
 
 # %% ../nbs/05a_run.ipynb #ru0tlcod
-class OutOfTime(Exception):
-    "A `time_limit` ran out."
+class OutOfTime(BaseException):
+    "A `time_limit` ran out (a `BaseException`, like `KeyboardInterrupt`: no `except Exception` on the way can swallow it)."
 
 @contextmanager
 def time_limit(seconds: float):
