@@ -4,17 +4,17 @@
 
 # %% ../nbs/05a_run.ipynb #ru0imprt
 from __future__ import annotations
-import hashlib, json, shutil, signal, tempfile, time
+import hashlib, json, re, shutil, signal, tempfile, time
 from pathlib import Path
 from contextlib import contextmanager
 from typing import Callable
 import torch
 from torch import nn
-from .core import atomic_write_text, atomic_save, load_checkpoint, sync, git_commit, device_name
+from .core import atomic_write_text, atomic_save, load_checkpoint, sync, git_commit, device_name, results_dir
 
 # %% auto #0
 __all__ = ['fingerprint', 'read_json', 'write_json', 'open_stage', 'cached', 'OutOfTime', 'time_limit', 'timed', 'Recorder',
-           'Slice', 'seconds_per_step']
+           'Slice', 'seconds_per_step', 'file_slice']
 
 # %% ../nbs/05a_run.ipynb #ru0fpcod
 def fingerprint(settings: dict) -> str:
@@ -120,8 +120,10 @@ class Recorder:
 # %% ../nbs/05a_run.ipynb #ru0slcod
 class Slice:
     "The record `out/slice.json` of a GPU slice, its scratch folder `work`, and (inside `with`) its hard stop at `budget_s`."
-    def __init__(self, out, budget_s: float, experiment: str, preset: str, config: dict, device, commit: str | None = None, **extra):
-        self.t0, self.out, self.budget_s, self.current = time.time(), Path(out), budget_s, None
+    def __init__(self, out, budget_s: float, experiment: str, preset: str, config: dict, device, commit: str | None = None,
+                 float32: bool = False, **extra):
+        self.t0, self.out, self.budget_s, self.current, self.float32 = time.time(), Path(out), budget_s, None, float32
+        if float32: extra['precision'] = 'float32 (TF32 off)'
         self.out.mkdir(parents=True, exist_ok=True); self.work = Path(tempfile.mkdtemp(prefix='avb_slice_'))
         self.info = dict(experiment=experiment, preset=preset, commit=commit or git_commit(), device=device_name(device),
                          torch=torch.__version__, budget_s=budget_s, config=config,
@@ -133,10 +135,13 @@ class Slice:
     def skip(self, name: str, why: str): self.info['not_run'][name] = why; self.save()
 
     def __enter__(self):
+        self._tf32 = torch.backends.cuda.matmul.allow_tf32, torch.backends.cudnn.allow_tf32
+        if self.float32: torch.backends.cuda.matmul.allow_tf32 = torch.backends.cudnn.allow_tf32 = False
         self.save(); self._limit = time_limit(self.budget_s); self._limit.__enter__(); return self
 
     def __exit__(self, kind, e, tb):
         self._limit.__exit__(None, None, None)
+        torch.backends.cuda.matmul.allow_tf32, torch.backends.cudnn.allow_tf32 = self._tf32
         stopped = kind is not None and issubclass(kind, OutOfTime)
         if stopped:
             if self.current: self.info['not_run'][self.current] = f"interrupted at the {self.budget_s:.0f} s budget"
@@ -148,3 +153,19 @@ def seconds_per_step(train: Callable[[int], object], device, steps: int, short: 
     "Seconds per step of `train(n)` (n steps from scratch), from runs of `short` and `short + steps` steps after an untimed one."
     train(short); t = [timed(lambda: train(n), device)[0] for n in (short, short + steps)]
     return max(t[1] - t[0], 1e-9) / steps
+
+# %% ../nbs/05a_run.ipynb #ru0fscod
+def file_slice(src, experiment: str, dest=None) -> tuple[dict, Path]:
+    "The record of the slice returned in `src` and the folder to file it in (`dest`, else `results/<experiment>/<preset>/`)."
+    src = Path(src); s = read_json(src/'slice.json')
+    if s is None or s.get('experiment') != experiment:
+        raise ValueError(f"{src} holds no {experiment} slice (no slice.json of {experiment!r})")
+    if not re.fullmatch(r'[0-9a-f]{40}', s.get('commit') or ''):
+        raise ValueError(f"slice {src} was made from commit {s.get('commit')!r}; results must come from a clean, committed tree")
+    if dest is None and '+dirty' in str(git_commit()):
+        raise ValueError("the working tree has uncommitted changes: commit them before filing a slice into results/ "
+                         "(what is filed records the tree that filed it)")
+    dest = Path(dest) if dest is not None else results_dir(experiment, s['preset'])
+    dest.mkdir(parents=True, exist_ok=True)
+    return s, dest
+

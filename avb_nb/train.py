@@ -4,7 +4,7 @@
 
 # %% ../nbs/05_train.ipynb #a68fe28a
 from __future__ import annotations
-import math, random, warnings
+import dataclasses, math, random, warnings
 from dataclasses import dataclass
 from pathlib import Path
 from functools import partial
@@ -60,6 +60,15 @@ class TrainConfig(Config):
         if self.clip_grad is not None and not self.clip_grad > 0:
             raise ValueError(f"clip_grad must be positive or None, got {self.clip_grad!r}")
         self.betas = tuple(self.betas)
+
+    @classmethod
+    def of(cls, cfg: Config, device='auto', **settings):
+        """The `fit` settings of an experiment's `cfg`: every `TrainConfig` field that `cfg` also has, then `settings`
+        (what the experiment fixes or chooses per model, and a field `cfg` uses for something else), on `device`."""
+        names = [f.name for f in dataclasses.fields(cls) if f.name != 'device']
+        shared = {n: getattr(cfg, n) for n in names if hasattr(cfg, n)}
+        return cls(**{**shared, **settings, 'device': str(device)})
+
 
 # %% ../nbs/05_train.ipynb #95fd8735
 def _scalars(L: dict) -> dict[str, Tensor]: return {k: v.detach().float() for k, v in L.items() if isinstance(v, Tensor) and v.ndim == 0}

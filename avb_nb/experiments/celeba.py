@@ -12,13 +12,13 @@ import numpy as np
 import torch
 import matplotlib.pyplot as plt
 from ..core import (Config, mean_se, get_device, seed_everything, save_metrics, load_metrics, results_dir,
-                         atomic_write_text, device_name, git_commit)
+                         atomic_write_text, device_name)
 from ..data import celeba_files, load_celeba
 from ..nets import check_widths, BlackBoxEncoder, ResNetTrunk, InjectedResNetDecoder, conv_adversary
 from ..objectives import AVB
 from ..train import fit, TrainConfig, TrainStep
 from ..report import to_uint8, tile, subsample
-from ..run import timed, read_json, write_json, Slice, seconds_per_step
+from ..run import timed, read_json, write_json, Slice, seconds_per_step, file_slice
 
 # %% auto #0
 __all__ = ['NAME', 'TEST_START', 'GITIGNORE', 'CelebAConfig', 'make_model', 'file_number', 'split_files', 'load_split',
@@ -213,10 +213,7 @@ GITIGNORE = """# celebA may not be redistributed: commit only metrics.json, the 
 
 def train_config(cfg: CelebAConfig, device) -> TrainConfig:
     "The `TrainConfig` of the experiment: Algorithm 1 with simultaneous updates, no binarization."
-    return TrainConfig(steps=cfg.steps, batch_size=cfg.batch_size, lr_primal=cfg.lr_primal, lr_adversary=cfg.lr_adversary,
-                       betas=cfg.betas, scheme='simultaneous', binarize=False, log_every=min(cfg.log_every, cfg.steps),
-                       checkpoint_every=min(cfg.checkpoint_every, cfg.steps), device=str(device), bf16=cfg.bf16,
-                       compile=cfg.compile, cuda_graph=cfg.cuda_graph, seed=cfg.seed)
+    return TrainConfig.of(cfg, device, log_every=min(cfg.log_every, cfg.steps), checkpoint_every=min(cfg.checkpoint_every, cfg.steps))
 
 def _checkpoint_step(path: Path) -> int:
     if not path.exists(): return 0
@@ -296,17 +293,11 @@ def run_slice(models=('avb',), out='slice', preset: str = 'slice', budget_s: flo
 
 def ingest_slice(src, dest=None) -> dict:
     "File a returned slice folder `src` into `dest` (default `results/celeba/<preset>/`): metrics, sample grid, `slice.json`."
-    src = Path(src); s = read_json(src/'slice.json')
-    if s is None or s.get('experiment') != NAME: raise ValueError(f"{src} holds no celebA slice (no slice.json of {NAME!r})")
-    if not re.fullmatch(r'[0-9a-f]{40}', s.get('commit') or ''):
-        raise ValueError(f"slice {src} was made from commit {s.get('commit')!r}; results must come from a clean, committed tree")
+    src = Path(src); s, dest = file_slice(src, NAME, dest)
     if s['done'] != ['avb']: raise ValueError(f"slice {src} finished nothing: {s['not_run']}")
     m = load_metrics(src)
     if m['config'] != {**s['config'], 'steps': s['steps']}: raise ValueError(f"{src}/metrics.json is not the run slice.json describes")
-    if dest is None and '+dirty' in str(git_commit()):
-        raise ValueError("the working tree has uncommitted changes: commit them before filing a slice into results/")
-    dest = Path(dest) if dest is not None else results_dir(NAME, s['preset'])
-    dest.mkdir(parents=True, exist_ok=True); atomic_write_text(dest/'.gitignore', GITIGNORE)
+    atomic_write_text(dest/'.gitignore', GITIGNORE)
     for f in ('metrics.json', 'fig9_samples.png', 'slice.json'): shutil.copy(src/f, dest/f)
     return {'avb': m['results']}
 

@@ -109,10 +109,8 @@ def make_model(kind: str, cfg: ConnectionsConfig) -> nn.Module:
     raise ValueError(f"unknown model {kind!r}; choose one of {('avb', *ARMS, 'aae', 'bigan')}")
 
 def train_config(cfg: ConnectionsConfig, seed: int, device) -> TrainConfig:
-    "`fit` settings of every synthetic-set model of the study (seed `seed`), simultaneous updates."
-    return TrainConfig(steps=cfg.steps, batch_size=cfg.batch_size, lr_primal=cfg.lr_primal, lr_adversary=cfg.lr_adversary,
-                       betas=(0.5, 0.999), log_every=cfg.log_every, checkpoint_every=max(cfg.steps, 1), seed=seed,
-                       device=str(device))
+    "`fit` settings of every synthetic-set model of the study (seed `seed`), simultaneous updates (`cfg.k` counts kNN neighbours)."
+    return TrainConfig.of(cfg, device, betas=(0.5, 0.999), k=2, checkpoint_every=max(cfg.steps, 1), seed=seed)
 
 # %% ../../nbs/15_connections.ipynb #b9af04d4
 @torch.no_grad()

@@ -105,11 +105,9 @@ def make_model(method: str, cfg: EightSchoolsConfig, init_seed: int = 0) -> nn.M
 
 def train_config(method: str, cfg: EightSchoolsConfig, seed: int, device, steps: int) -> TrainConfig:
     "`fit` settings: AVB alternates 1 sampler step and 2 adversary steps; the Gaussians take plain Adam steps."
-    gauss = method in GAUSSIANS
-    return TrainConfig(steps=steps, batch_size=cfg.batch_size, lr_primal=cfg.gaussian_lr if gauss else cfg.lr_primal,
-                       lr_adversary=cfg.lr_adversary, betas=(0.9, 0.999) if gauss else (0.5, 0.999),
-                       scheme='alternating', k=2, log_every=max(1, cfg.steps // 100),
-                       checkpoint_every=max(1, cfg.steps // 10), seed=seed, device=str(device))
+    gauss = dict(lr_primal=cfg.gaussian_lr, betas=(0.9, 0.999)) if method in GAUSSIANS else {}
+    return TrainConfig.of(cfg, device, steps=steps, **gauss, scheme='alternating', k=2, log_every=max(1, cfg.steps // 100),
+                          checkpoint_every=max(1, cfg.steps // 10), seed=seed)
 
 # %% ../../nbs/11_eight_schools.ipynb #2b7592ba
 def scores(model: nn.Module, exact: EightSchoolsExact, ref: torch.Tensor, n: int, k: int = 3, seed: int = 0, marg=None) -> dict:

@@ -4,7 +4,7 @@
 
 # %% ../../nbs/13_mnist.ipynb #852a1101
 from __future__ import annotations
-import dataclasses, math, re, shutil, time, warnings
+import dataclasses, math, shutil, time, warnings
 from dataclasses import dataclass
 from pathlib import Path
 from typing import ClassVar
@@ -20,7 +20,7 @@ from ..objectives import VAE, AVB, AVBAC
 from ..train import fit, TrainConfig
 from ..evaluate import elbo_values, ais_values
 from ..report import figure_data, plot_models, pm
-from ..run import fingerprint as run_fingerprint, read_json, write_json, Slice, seconds_per_step
+from ..run import fingerprint as run_fingerprint, read_json, write_json, Slice, seconds_per_step, file_slice
 
 # %% auto #0
 __all__ = ['NAME', 'MODELS', 'PAPER_TABLE2', 'parse_model', 'MNISTConfig', 'release_model', 'make_model', 'test_sets',
@@ -183,11 +183,8 @@ def train_images(cfg: MNISTConfig, data=None) -> torch.Tensor:
 # %% ../../nbs/13_mnist.ipynb #94e189e0
 def train_config(name: str, cfg: MNISTConfig, device) -> TrainConfig:
     "The `TrainConfig` of model `name`: the experiment's optimizer, simultaneous updates, dynamic binarization."
-    return TrainConfig(steps=cfg.steps, batch_size=cfg.batch_size, lr_primal=cfg.lr_primal, lr_adversary=cfg.lr_adversary,
-                       betas=cfg.betas, lr_decay=cfg.lr_decay, lr_final=cfg.lr_final, scheme='simultaneous', binarize=True,
-                       log_every=min(cfg.log_every, cfg.steps),
-                       checkpoint_every=min(cfg.checkpoint_every, cfg.steps), device=str(device), bf16=cfg.bf16,
-                       compile=cfg.compile, cuda_graph=cfg.cuda_graph, seed=cfg.seed * 100 + MODELS.index(name))
+    return TrainConfig.of(cfg, device, binarize=True, log_every=min(cfg.log_every, cfg.steps),
+                          checkpoint_every=min(cfg.checkpoint_every, cfg.steps), seed=cfg.seed * 100 + MODELS.index(name))
 
 def train_model(name: str, cfg: MNISTConfig, x_train, out, device='auto', progress: bool = True):
     "Train (or resume, or load the finished) model `name` in `out/name`; returns `(model, train_info)`."
@@ -330,39 +327,27 @@ def run_slice(models, out, preset: str = 'slice', budget_s: float = 420., device
     cfg = MNISTConfig.preset(preset, seed=seed, models=tuple(models), **overrides)
     if 2 + 3 * len(cfg.models) > 8: raise ValueError(f"a slice returns at most 8 files: at most 2 models, got {len(cfg.models)}")
     device = get_device(device)
-    tf32 = torch.backends.cuda.matmul.allow_tf32, torch.backends.cudnn.allow_tf32
-    torch.backends.cuda.matmul.allow_tf32 = torch.backends.cudnn.allow_tf32 = False     # float32, as the authors
-    try:
-        with Slice(out, budget_s, NAME, cfg.preset_name, cfg.to_dict(), device, commit, precision='float32 (TF32 off)',
-                   fingerprint=fingerprint(cfg), calibration={}) as s:
-            x_train, xs = train_images(cfg, data), test_sets(cfg, data)
-            for m in cfg.models: s.current = m; s.info['calibration'][m] = _calibrate(m, cfg, x_train, xs, device); s.save()
-            for m in cfg.models:
-                left, cal = s.left(), s.info['calibration'][m]
-                s.current = None
-                if _seconds_needed(cal, cfg, 1) > left: s.skip(m, f"needs about {_seconds_needed(cal, cfg, 1):.0f} s, {left:.0f} s left"); continue
-                sets = xs if _seconds_needed(cal, cfg, len(xs)) <= left else {'dynamic': xs['dynamic']}
-                if len(sets) < len(xs): s.skip(f'{m}/static', f"static test set left out: {left:.0f} s left")
-                s.current = m; r = run_model(m, cfg, x_train, sets, s.work, device, progress)
-                r['run']['git_commit'] = s.info['commit']; write_json(s.work/m/'result.json', r)
-                _pack(m, s.work, s.out); s.done(m)
-    finally: torch.backends.cuda.matmul.allow_tf32, torch.backends.cudnn.allow_tf32 = tf32
+    with Slice(out, budget_s, NAME, cfg.preset_name, cfg.to_dict(), device, commit, float32=True,     # as the authors
+               fingerprint=fingerprint(cfg), calibration={}) as s:
+        x_train, xs = train_images(cfg, data), test_sets(cfg, data)
+        for m in cfg.models: s.current = m; s.info['calibration'][m] = _calibrate(m, cfg, x_train, xs, device); s.save()
+        for m in cfg.models:
+            left, cal = s.left(), s.info['calibration'][m]
+            s.current = None
+            if _seconds_needed(cal, cfg, 1) > left: s.skip(m, f"needs about {_seconds_needed(cal, cfg, 1):.0f} s, {left:.0f} s left"); continue
+            sets = xs if _seconds_needed(cal, cfg, len(xs)) <= left else {'dynamic': xs['dynamic']}
+            if len(sets) < len(xs): s.skip(f'{m}/static', f"static test set left out: {left:.0f} s left")
+            s.current = m; r = run_model(m, cfg, x_train, sets, s.work, device, progress)
+            r['run']['git_commit'] = s.info['commit']; write_json(s.work/m/'result.json', r)
+            _pack(m, s.work, s.out); s.done(m)
     return read_json(Path(out)/'slice.json')
 
 # %% ../../nbs/13_mnist.ipynb #in0ges0c
 def ingest_slice(src, dest=None) -> dict:
     "File a returned slice folder `src` into `dest` (default `results/mnist/<preset>/`) and rebuild its metrics and figures."
-    src = Path(src); s = read_json(src/'slice.json')
-    if s is None or s.get('experiment') != NAME: raise ValueError(f"{src} holds no MNIST slice (no slice.json of {NAME!r})")
-    c = s.get('commit') or ''
-    if not re.fullmatch(r'[0-9a-f]{40}', c):
-        raise ValueError(f"slice {src} was made from commit {c!r}; results must come from a clean, committed tree")
+    src = Path(src); s, dest = file_slice(src, NAME, dest)
     cfg = MNISTConfig.preset(s['preset'], **{k: v for k, v in s['config'].items() if k != 'models'})   # all models
     if fingerprint(cfg) != s['fingerprint']: raise ValueError(f"slice {src} was made with settings this version cannot rebuild")
-    if dest is None and '+dirty' in str(git_commit()):
-        raise ValueError("the working tree has uncommitted changes: commit them before filing a slice into results/ "
-                         "(the rebuilt metrics.json records the tree that filed it)")
-    dest = Path(dest) if dest is not None else results_dir(NAME, s['preset'])
     for m in s['done']:
         r = read_json(src/f'{m}.result.json')
         if r is None or r.get('fingerprint') != s['fingerprint']: raise ValueError(f"{src}/{m}.result.json is missing or from other settings")

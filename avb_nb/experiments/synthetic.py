@@ -82,13 +82,9 @@ def evaluate(model, x: torch.Tensor, cfg: SyntheticConfig) -> dict:
 # %% ../../nbs/12_synthetic.ipynb #706eeaec
 def train_config(kind: str, cfg: SyntheticConfig, device) -> TrainConfig:
     "`fit` settings of the VAE (simultaneous, its own rate) or AVB (`cfg.scheme`, `cfg.k` adversary steps, clipping)."
-    vae = kind == 'vae'
-    return TrainConfig(steps=cfg.steps_vae if vae else cfg.steps_avb, batch_size=cfg.batch_size,
-                       lr_primal=cfg.lr_vae if vae else cfg.lr_primal, lr_adversary=cfg.lr_adversary,
-                       clip_grad=None if vae else cfg.clip_grad_avb, betas=tuple(cfg.betas),
-                       scheme='simultaneous' if vae else cfg.scheme, k=cfg.k,
-                       log_every=cfg.log_every, checkpoint_every=cfg.checkpoint_every, seed=cfg.seed, device=str(device),
-                       cuda_graph=True)       # on a GPU: one CUDA graph per step; ignored on a CPU
+    own = dict(steps=cfg.steps_vae, lr_primal=cfg.lr_vae, scheme='simultaneous') if kind == 'vae' else dict(
+        steps=cfg.steps_avb, clip_grad=cfg.clip_grad_avb)
+    return TrainConfig.of(cfg, device, **own, cuda_graph=True)       # on a GPU: one CUDA graph per step; ignored on a CPU
 
 def _train(kind, x, cfg, device, out: Path, progress: bool):
     "Train (or resume) one model; returns (model, history, accumulated training seconds)."

@@ -110,11 +110,9 @@ def train_config(method: str, cfg: ToyVIConfig, device) -> TrainConfig:
     "`fit` settings of `method`: the Gaussian takes its own steps at rate 1e-2 (Adam beta1 0.9); a sampler alternates 1 step and 2 adversary steps."
     gauss = method == 'gaussian'
     steps = cfg.gaussian_steps if gauss else cfg.steps
-    return TrainConfig(steps=steps, batch_size=cfg.batch_size, lr_primal=1e-2 if gauss else cfg.lr_primal,
-                       lr_adversary=cfg.lr_adversary, betas=(0.9, 0.999) if gauss else (0.5, 0.999),
-                       scheme='alternating', k=2, log_every=max(1, steps // 50),
-                       checkpoint_every=max(1, steps // 5), seed=cfg.seed, device=str(device),
-                       cuda_graph=True)       # on a GPU: one CUDA graph per step; ignored on a CPU
+    return TrainConfig.of(cfg, device, steps=steps, **(dict(lr_primal=1e-2, betas=(0.9, 0.999)) if gauss else {}),
+                          scheme='alternating', k=2, log_every=max(1, steps // 50),          # `cfg.k` counts kNN neighbours
+                          checkpoint_every=max(1, steps // 5), cuda_graph=True)  # on a GPU: one CUDA graph per step; ignored on a CPU
 
 # %% ../../nbs/10_toy_vi.ipynb #966b6ebe
 @torch.no_grad()
