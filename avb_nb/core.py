@@ -125,6 +125,14 @@ class Config:
         want = ' or '.join(_KINDS.get(k, k) for k in kinds) + (' or None' if optional else '')
         raise ValueError(f"{name} must be {want}, got {value!r}")
 
+    def check_counts(self, *names: str, least: int = 1, optional: bool = False):
+        "A one-line `ValueError` for the first setting in `names` that is not a whole number >= `least` (nor None, if `optional`)."
+        for f in names:
+            v = getattr(self, f)
+            if (v is None and optional) or (isinstance(v, (int, np.integer)) and not isinstance(v, bool) and v >= least): continue
+            what = {0: 'a non-negative integer', 1: 'a positive integer'}.get(least, f'an integer >= {least}')
+            raise ValueError(f"{type(self).__name__}.{f} must be {what}{' or None' if optional else ''}, got {v!r}")
+
     def to_dict(self) -> dict: return asdict(self)
 
 # %% ../nbs/01_core.ipynb #7df30ef8

@@ -13,8 +13,8 @@ from torch import nn
 from .core import atomic_write_text, atomic_save, load_checkpoint, sync, git_commit, device_name, results_dir
 
 # %% auto #0
-__all__ = ['fingerprint', 'read_json', 'write_json', 'open_stage', 'cached', 'OutOfTime', 'time_limit', 'timed', 'Recorder',
-           'Slice', 'seconds_per_step', 'file_slice']
+__all__ = ['fingerprint', 'read_json', 'write_json', 'open_stage', 'cached', 'snapshots', 'keyed', 'OutOfTime', 'time_limit',
+           'timed', 'Recorder', 'Slice', 'seconds_per_step', 'file_slice']
 
 # %% ../nbs/05a_run.ipynb #ru0fpcod
 def fingerprint(settings: dict) -> str:
@@ -60,6 +60,27 @@ def cached(folder: str | Path | None, settings: dict, run: Callable[[], tuple[di
     if model is not None: atomic_save(model.state_dict(), folder/'weights.pt')
     write_json(folder/'record.json', rec)                             # last: the stage is done
     return rec, model
+
+# %% ../nbs/05a_run.ipynb #ru0sncod
+def snapshots(folder: str | Path, settings: dict, steps, begin: Callable[[], Callable[[int], dict]]) -> tuple[dict, int]:
+    """`dict(state={step: state}, seconds={step: s})` of one run at each of `steps` (ascending), kept in
+    `folder/stages.pt` while `settings` hold, and how many were made now; `begin() -> advance`, called only if one is missing."""
+    folder = Path(folder); open_stage(folder, settings)
+    got = load_checkpoint(folder/'stages.pt') or dict(state={}, seconds={})
+    todo = [s for s in steps if s not in got['state']]
+    if todo: advance = begin()
+    for s in todo:
+        t0 = time.time(); got['state'][s] = advance(s); got['seconds'][s] = time.time() - t0
+        atomic_save(got, folder/'stages.pt')
+    return got, len(todo)
+
+def keyed(path: str | Path, settings: dict, keys, f: Callable[[object], dict]) -> tuple[dict, int]:
+    "`{key: f(key)}` for each of `keys`, kept in the JSON file `path` while `settings` hold, and how many were computed now."
+    settings = json.loads(json.dumps(settings, default=str)); got = read_json(path) or {}
+    done = got['records'] if got.get('settings') == settings else {}
+    fresh = [k for k in keys if str(k) not in done]
+    for k in fresh: done[str(k)] = f(k); write_json(path, dict(settings=settings, records=done))
+    return {k: done[str(k)] for k in keys}, len(fresh)
 
 # %% ../nbs/05a_run.ipynb #ru0tlcod
 class OutOfTime(BaseException):

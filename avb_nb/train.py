@@ -49,11 +49,7 @@ class TrainConfig(Config):
     def __post_init__(self):
         if self.scheme not in ('simultaneous', 'alternating'):
             raise ValueError(f"scheme must be 'simultaneous' or 'alternating', got {self.scheme!r}")
-        for f in ('steps', 'batch_size', 'k', 'log_every', 'checkpoint_every'):
-            v = getattr(self, f)
-            if not isinstance(v, (int, np.integer)) or v < (0 if f == 'steps' else 1):
-                raise ValueError(f"TrainConfig.{f} must be a {'non-negative' if f == 'steps' else 'positive'} "
-                                 f"integer, got {v!r}")
+        self.check_counts('steps', least=0); self.check_counts('batch_size', 'k', 'log_every', 'checkpoint_every')
         if self.lr_decay not in ('constant', 'cosine'):
             raise ValueError(f"lr_decay must be 'constant' or 'cosine', got {self.lr_decay!r}")
         if not 0 <= self.lr_final <= 1: raise ValueError(f"lr_final must lie in [0, 1], got {self.lr_final!r}")

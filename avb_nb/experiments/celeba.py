@@ -76,15 +76,9 @@ class CelebAConfig(Config):
         'slice': dict(cuda_graph=True, checkpoint_every=2_500_000)}   # steps: as many as one GPU slice allows (`run_slice`)
 
     def __post_init__(self):
-        for f in ('crop', 'size', 'z_dim', 'eps_dim', 'n_blocks', 'steps', 'batch_size', 'log_every', 'checkpoint_every',
-                  'eval_batch', 'n_samples', 'n_recon', 'n_pairs', 'n_interp', 'n_code', 'max_points'):
-            v = getattr(self, f)
-            if not isinstance(v, (int, np.integer)) or isinstance(v, bool) or v < 1:
-                raise ValueError(f"CelebAConfig.{f} must be a positive integer, got {v!r}")
-        for f in ('n_train', 'n_test'):
-            v = getattr(self, f)
-            if v is not None and (not isinstance(v, (int, np.integer)) or v < 1):
-                raise ValueError(f"CelebAConfig.{f} must be a positive integer or None (all), got {v!r}")
+        self.check_counts('crop', 'size', 'z_dim', 'eps_dim', 'n_blocks', 'steps', 'batch_size', 'log_every', 'checkpoint_every',
+                          'eval_batch', 'n_samples', 'n_recon', 'n_pairs', 'n_interp', 'n_code', 'max_points')
+        self.check_counts('n_train', 'n_test', optional=True)                 # None: all the images
         if not self.sigma > 0: raise ValueError(f"sigma must be positive, got {self.sigma!r}")
         if self.n_interp < 2: raise ValueError(f"n_interp must be >= 2 (the two end points), got {self.n_interp}")
         check_widths(self.enc_widths, self.size, 'enc_widths'); check_widths(self.dec_widths, self.size, 'dec_widths')

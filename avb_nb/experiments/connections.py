@@ -84,11 +84,8 @@ class ConnectionsConfig(Config):
     def __post_init__(self):
         if self.mnist not in ('auto', 'full', 'limited', 'off'):
             raise ValueError(f"mnist must be 'auto', 'full', 'limited' or 'off', got {self.mnist!r}")
-        for f in ('hidden', 'eps_dim', 'steps', 'batch_size', 'n_seeds', 'n_grid', 'n_eval', 'kl_splits', 'k',
-                  'mnist_steps', 'mnist_train_size', 'mnist_limited_steps', 'mnist_limited_train_size', 'mnist_batch', 'n_test'):
-            v = getattr(self, f)
-            if not isinstance(v, (int, np.integer)) or v < 1:
-                raise ValueError(f"ConnectionsConfig.{f} must be a positive integer, got {v!r}")
+        self.check_counts('hidden', 'eps_dim', 'steps', 'batch_size', 'n_seeds', 'n_grid', 'n_eval', 'kl_splits', 'k', 'mnist_steps',
+                          'mnist_train_size', 'mnist_limited_steps', 'mnist_limited_train_size', 'mnist_batch', 'n_test')
         if self.n_eval < self.kl_splits * (self.k + 2):
             raise ValueError(f"n_eval={self.n_eval} is too small for {self.kl_splits} kNN splits with k={self.k}")
         for f in ('enc_widths', 'dec_widths', 'adv_widths', 'adv_hidden'): setattr(self, f, tuple(getattr(self, f)))

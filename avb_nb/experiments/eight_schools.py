@@ -20,7 +20,7 @@ from ..train import fit, TrainConfig
 from ..hmc import hmc, hmc_check
 from ..data import (eight_schools_log_joint, EightSchoolsExact, ES_NAMES, ES_MIRROR, p_tau_positive, KS_CRIT, exact_marginals,
                          posterior_summary, exact_summary)
-from ..run import open_stage, read_json, write_json
+from ..run import open_stage, read_json, write_json, snapshots, keyed
 from ..evaluate import knn_kl, knn_kl_one_sample
 from ..report import pm
 
@@ -158,22 +158,17 @@ def load_q(method: str, cfg: EightSchoolsConfig, state: dict) -> nn.Module:
 
 def train_stages(method: str, cfg: EightSchoolsConfig, seed: int, iterations: list[int], folder: Path, device,
                  start: int | None = None, progress: bool = False) -> tuple[dict, int]:
-    """Train `method` (a Gaussian from random start number `start`) to each step in `iterations`, keeping q at each in
-    `folder/stages.pt`. Returns (dict(q={step: q's parameters}, seconds={step: s}), stages trained now)."""
-    kind = 'sampler' if method in SAMPLERS else 'gaussian'
-    open_stage(folder, stage_settings(cfg, kind, method=method, seed=seed, iterations=list(iterations), start=start))
-    got = load_checkpoint(Path(folder) / 'stages.pt') or dict(q={}, seconds={})
-    todo = [s for s in iterations if s not in got['q']]
-    if not todo: return got, 0
-    run_seed = seed if start is None else seed + 1000 * start
-    seed_everything(run_seed)
-    model = make_model(method, cfg, init_seed=run_seed)
-    for s in todo:
-        t0 = time.time()
-        if s > 0: fit(model, cfg.batch_size, train_config(method, cfg, run_seed, device, s), folder, progress=progress)
-        got['q'][s], got['seconds'][s] = _q_state(model), time.time() - t0
-        atomic_save(got, Path(folder) / 'stages.pt')
-    return got, len(todo)
+    """Train `method` (a Gaussian from random start number `start`) to each step in `iterations`, keeping q at each
+    (`run.snapshots`). Returns (dict(state={step: q's parameters}, seconds={step: s}), stages trained now)."""
+    kind, run_seed = 'sampler' if method in SAMPLERS else 'gaussian', seed if start is None else seed + 1000 * start
+    def begin():
+        seed_everything(run_seed); model = make_model(method, cfg, init_seed=run_seed)
+        def advance(s):
+            if s > 0: fit(model, cfg.batch_size, train_config(method, cfg, run_seed, device, s), folder, progress=progress)
+            return _q_state(model)
+        return advance
+    return snapshots(folder, stage_settings(cfg, kind, method=method, seed=seed, iterations=list(iterations), start=start),
+                     iterations, begin)
 
 def fit_gaussian(method: str, cfg: EightSchoolsConfig, seed: int, iterations: list[int], folder: Path, device,
                  progress: bool = False) -> tuple[dict, dict, int]:
@@ -182,7 +177,7 @@ def fit_gaussian(method: str, cfg: EightSchoolsConfig, seed: int, iterations: li
     runs, fresh = [], 0
     for r in range(cfg.gaussian_restarts):
         got, n = train_stages(method, cfg, seed, iterations, Path(folder) / f'start{r}', device, start=r, progress=progress)
-        runs.append((got, elbo_estimate(load_q(method, cfg, got['q'][iterations[-1]]), cfg.n_eval, 10_000 + seed))); fresh += n
+        runs.append((got, elbo_estimate(load_q(method, cfg, got['state'][iterations[-1]]), cfg.n_eval, 10_000 + seed))); fresh += n
     best = max(range(len(runs)), key=lambda r: runs[r][1][0])
     info = dict(best=best, elbo=[e for _, (e, _) in runs], elbo_se=[s for _, (_, s) in runs],
                 seconds=sum(sum(g['seconds'].values()) for g, _ in runs))
@@ -191,19 +186,13 @@ def fit_gaussian(method: str, cfg: EightSchoolsConfig, seed: int, iterations: li
 # %% ../../nbs/11_eight_schools.ipynb #e5a9e016
 def score_stages(method: str, cfg: EightSchoolsConfig, stages: dict, iterations: list[int], path: Path, settings: dict,
                  exact: EightSchoolsExact, ref: torch.Tensor, marg: dict, seed: int) -> tuple[dict, int]:
-    "Scores of q at each step in `iterations` from `stages`, kept in `path` while `settings` hold; returns ({step: scores}, steps scored now)."
-    path = Path(path); got = read_json(path) or {}
-    done = {int(k): v for k, v in got['scores'].items()} if got.get('settings') == settings else {}
-    fresh = 0
-    for s in iterations:
-        if s in done: continue
+    "Scores of q at each step in `iterations` from `stages`, kept in `path` while `settings` hold (`run.keyed`); returns ({step: scores}, steps scored now)."
+    def score(s):
         t0 = time.time()
-        done[s] = scores(load_q(method, cfg, stages['q'][s]), exact, ref, cfg.n_eval, cfg.knn_k, seed=10_000 + seed,
-                         marg=marg if s == iterations[-1] else None)
-        done[s]['seconds'] = time.time() - t0
-        write_json(path, dict(settings=settings, scores={str(k): v for k, v in sorted(done.items())}))
-        fresh += 1
-    return done, fresh
+        r = scores(load_q(method, cfg, stages['state'][s]), exact, ref, cfg.n_eval, cfg.knn_k, seed=10_000 + seed,
+                   marg=marg if s == iterations[-1] else None)
+        return {**r, 'seconds': time.time() - t0}
+    return keyed(path, settings, iterations, score)
 
 def run_method(method: str, cfg: EightSchoolsConfig, seed: int, iterations: list[int], folder: Path, exact: EightSchoolsExact,
                ref: torch.Tensor, marg: dict, hmc_settings: dict, device, progress: bool = False) -> tuple[nn.Module, dict, dict]:
@@ -218,7 +207,7 @@ def run_method(method: str, cfg: EightSchoolsConfig, seed: int, iterations: list
     settings = stage_settings(cfg, 'scores', version=SCORES_VERSION, hmc=hmc_settings, q=read_json(q_dir / 'stage.json'))
     sc, scored = score_stages(method, cfg, stages, iterations, folder / 'scores.json', settings, exact, ref, marg, seed)
     info['seconds'] += sum(v['seconds'] for v in sc.values())
-    return load_q(method, cfg, stages['q'][iterations[-1]]), sc, dict(trained=trained, scored=scored, **info)
+    return load_q(method, cfg, stages['state'][iterations[-1]]), sc, dict(trained=trained, scored=scored, **info)
 
 # %% ../../nbs/11_eight_schools.ipynb #4dc141f9
 LABELS = dict(avb='AVB', avb_ac='AVB+AC', meanfield='mean-field VI', fullrank='full-rank VI', hmc='HMC', exact='exact')

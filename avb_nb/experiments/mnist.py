@@ -114,11 +114,8 @@ class MNISTConfig(Config):
         if self.ais_schedule not in ('linear', 'sigmoid'):
             raise ValueError(f"ais_schedule must be 'linear' or 'sigmoid', got {self.ais_schedule!r}")
         self.models = tuple(parse_model(m)[0] + '_' + str(parse_model(m)[1]) for m in self.models)
-        for f in ('steps', 'batch_size', 'train_size', 'elbo_examples', 'elbo_samples', 'eval_batch', 'ais_examples',
-                  'ais_steps', 'ais_chains', 'ais_leapfrog', 'ais_chunk', 'n_figure', 'log_every', 'checkpoint_every'):
-            v = getattr(self, f)
-            if not isinstance(v, (int, np.integer)) or v < 1:
-                raise ValueError(f"MNISTConfig.{f} must be a positive integer, got {v!r}")
+        self.check_counts('steps', 'batch_size', 'train_size', 'elbo_examples', 'elbo_samples', 'eval_batch', 'ais_examples',
+                          'ais_steps', 'ais_chains', 'ais_leapfrog', 'ais_chunk', 'n_figure', 'log_every', 'checkpoint_every')
         if not (self.ais_examples <= self.elbo_examples <= 10_000 and self.elbo_examples >= 10):
             raise ValueError(f"need ais_examples <= elbo_examples <= 10000 (the test set) and elbo_examples >= 10; got "
                              f"{self.ais_examples} and {self.elbo_examples}")
