@@ -244,16 +244,18 @@ class AISResult:
 
 # %% ../nbs/07_evaluate.ipynb #89ec2308
 def _gaussian(dist, shape):
-    "(mean, std, sum of log std) of a diagonal `torch.distributions.Normal` expanded to `shape` (K, B, d) and flattened; else None."
+    """(mean, std, sum of log std) of a diagonal `torch.distributions.Normal` expanded to `shape` (K, B, d) and flattened,
+    (None, None, 0) for the standard normal; else None."""
     if type(dist) is not torch.distributions.Normal: return None
+    if not dist.loc.any() and bool((dist.scale == 1).all()): return None, None, 0.
     m, s = (t.expand(shape).reshape(-1, shape[-1]) for t in (dist.loc, dist.scale))
     return m, s, s.log().sum(-1)
 
 def _density(dist, gauss, z, K, B):
     "log density of `dist` at flattened z (K*B, d) and its gradient: closed form for a diagonal Gaussian, else autograd."
     if gauss is not None:
-        m, s, log_s = gauss; u = (z - m) / s
-        return -0.5 * (u ** 2).sum(-1) - log_s - 0.5 * z.shape[-1] * math.log(2 * math.pi), -u / s
+        m, s, log_s = gauss; u = z if m is None else (z - m) / s
+        return -0.5 * (u ** 2).sum(-1) - log_s - 0.5 * z.shape[-1] * math.log(2 * math.pi), -u if m is None else -u / s
     return log_prob_and_grad(lambda z: _log_prob(dist, z.view(K, B, -1)).reshape(-1), z)
 
 def _ais_setup(log_lik, x, init, n_chains, prior):
@@ -265,7 +267,8 @@ def _ais_setup(log_lik, x, init, n_chains, prior):
     r_g, p_g = _gaussian(init, shape), _gaussian(prior, shape)
     def terms(z):
         ll, g_ll = log_prob_and_grad(lambda z: _call_log_lik(log_lik, xr, z), z)
-        lr, g_lr = _density(init, r_g, z, n_chains, B); lp, g_lp = _density(prior, p_g, z, n_chains, B)
+        lp, g_lp = _density(prior, p_g, z, n_chains, B)
+        lr, g_lr = (lp, g_lp) if init is prior else _density(init, r_g, z, n_chains, B)     # AIS from the prior: once
         return lr, g_lr, lp + ll, g_lp + g_ll
     try: std = init.stddev.expand(shape)
     except (NotImplementedError, AttributeError, RuntimeError): std = torch.ones_like(z0)

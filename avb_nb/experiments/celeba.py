@@ -4,7 +4,7 @@
 
 # %% ../../nbs/14_celeba.ipynb #19a74d4e
 from __future__ import annotations
-import dataclasses, json, math, re, shutil, time
+import dataclasses, math, re, shutil, time
 from dataclasses import dataclass
 from pathlib import Path
 from typing import ClassVar

@@ -13,13 +13,13 @@ import torch
 from torch import nn
 import torch.nn.functional as F
 import matplotlib.pyplot as plt
-from ..core import Config, get_device, seed_everything, save_metrics, load_metrics, results_dir
+from ..core import Config, get_device, seed_everything, save_metrics, results_dir
 from ..data import synthetic_2x2, load_mnist, LOG_LIK_OPTIMUM_2X2
 from ..nets import (MLPDecoder, mlp_encoder, mlp_adversary, DistinctXAdversary, ZAdversary, DataDiscriminator, ConvTrunk,
                          ConvDecoder, BlackBoxEncoder, conv_adversary)
 from ..objectives import AVB, AAE, BiGAN, AlphaGAN, log_std_normal
 from ..train import fit, TrainConfig, NonFiniteError
-from ..evaluate import table1_metrics, knn_kl_one_sample, PAPER_TABLE1
+from ..evaluate import table1_metrics, knn_kl_one_sample
 from ..run import cached
 from ..report import fig6_latent, figure_data, plot_models, subsample, pm
 

@@ -4,7 +4,7 @@
 
 # %% ../../nbs/13_mnist.ipynb #852a1101
 from __future__ import annotations
-import dataclasses, math, shutil, time, warnings
+import dataclasses, shutil, time, warnings
 from dataclasses import dataclass
 from pathlib import Path
 from typing import ClassVar

@@ -8,7 +8,6 @@ import math, time
 from dataclasses import dataclass
 from pathlib import Path
 from typing import ClassVar
-import numpy as np
 import torch
 from torch import nn
 import matplotlib.pyplot as plt

@@ -11,7 +11,7 @@ from typing import ClassVar
 import numpy as np
 import torch
 import matplotlib.pyplot as plt
-from ..core import Config, get_device, seed_everything, save_metrics, load_metrics, results_dir
+from ..core import Config, get_device, seed_everything, save_metrics, results_dir
 from ..nets import NeuralSampler, ZAdversary, ResidualZAdversary
 from ..objectives import AVBVI
 from ..gaussian_vi import GaussianVI
