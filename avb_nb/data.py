@@ -13,11 +13,12 @@ from .core import get_device, repo_root, make_dirs, remove_if_empty, mean_se
 
 # %% auto #0
 __all__ = ['LOG_LIK_OPTIMUM_2X2', 'ES_NAMES', 'ES_MIRROR', 'KS_CRIT', 'DATA_ENV', 'CACHE_ENV', 'MNIST_MIRROR', 'MNIST_FILES',
-           'MNIST_SPLITS', 'LAROCHELLE_MIRROR', 'BINARIZED_MNIST', 'CELEBA_HELP', 'synthetic_2x2', 'eight_schools',
-           'eight_schools_log_joint', 'EightSchoolsExact', 'p_tau_positive', 'exact_marginals', 'ks_distance',
-           'posterior_summary', 'exact_summary', 'DataError', 'DataUnavailable', 'cache_dir', 'shared_data_dir',
-           'data_roots', 'find_file', 'sha256sum', 'check_sha256', 'download', 'fetch', 'read_idx', 'load_mnist',
-           'binarize', 'Batches', 'mnist_batches', 'parse_amat', 'load_binarized_mnist', 'celeba_files', 'load_celeba']
+           'MNIST_SPLITS', 'LAROCHELLE_MIRROR', 'BINARIZED_MNIST', 'CELEBA_HELP', 'CELEBA_TEST_START', 'synthetic_2x2',
+           'eight_schools', 'eight_schools_log_joint', 'EightSchoolsExact', 'p_tau_positive', 'exact_marginals',
+           'ks_distance', 'posterior_summary', 'exact_summary', 'DataError', 'DataUnavailable', 'cache_dir',
+           'shared_data_dir', 'data_roots', 'find_file', 'sha256sum', 'check_sha256', 'download', 'fetch', 'read_idx',
+           'load_mnist', 'binarize', 'Batches', 'mnist_batches', 'parse_amat', 'load_binarized_mnist', 'celeba_files',
+           'load_celeba', 'file_number', 'split_celeba']
 
 # %% ../nbs/02_data.ipynb #dbb90a77
 LOG_LIK_OPTIMUM_2X2 = -math.log(4)   # the best average log-likelihood on the set: four equally likely images
@@ -455,3 +456,26 @@ def load_celeba(path: str | Path | None = None, crop: int | None = 140, size: in
         except OSError as e:
             raise DataError(f"{f} is not a readable JPEG ({e}); delete it or replace it with the original.") from e
     return torch.from_numpy(out).permute(0, 3, 1, 2).float().div_(255)
+
+# %% ../nbs/02_data.ipynb #dc0spl0c
+CELEBA_TEST_START = 182638        # official celebA evaluation partition: test = files 182638-202599
+
+def file_number(p) -> int:
+    "The official index of a celebA file `NNNNNN.jpg`."
+    m = re.fullmatch(r'(\d{6})\.jpg', Path(p).name)
+    if not m: raise ValueError(f"{p} is not an official celebA file name (NNNNNN.jpg)")
+    return int(m.group(1))
+
+def split_celeba(files: list, n_train: int | None = None, n_test: int | None = None) -> tuple[list, list, str]:
+    "`(train, test, rule)`: the official partition by file number, or the last 10% held out if no file is in the test partition."
+    files = sorted(files, key=file_number)
+    test = [f for f in files if file_number(f) >= CELEBA_TEST_START]
+    if test: train, rule = [f for f in files if file_number(f) < CELEBA_TEST_START], f'official partition (test: files >= {CELEBA_TEST_START})'
+    else:
+        k = max(1, len(files) // 10)
+        train, test, rule = files[:-k], files[-k:], 'last 10% of the files (no file in the official test partition)'
+    train, test = train[:n_train], test[:n_test]
+    if not train or not test:
+        raise ValueError(f"need at least one training and one test image; the folder gives {len(train)} and {len(test)} "
+                         f"({len(files)} files). Add images or point `data` at the full img_align_celeba folder.")
+    return train, test, rule

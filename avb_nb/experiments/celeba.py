@@ -4,7 +4,7 @@
 
 # %% ../../nbs/14_celeba.ipynb #19a74d4e
 from __future__ import annotations
-import dataclasses, math, re, shutil, time
+import dataclasses, math, shutil, time
 from dataclasses import dataclass
 from pathlib import Path
 from typing import ClassVar
@@ -13,21 +13,21 @@ import torch
 import matplotlib.pyplot as plt
 from ..core import (Config, mean_se, get_device, seed_everything, save_metrics, load_metrics, results_dir,
                          atomic_write_text, device_name)
-from ..data import celeba_files, load_celeba
+from ..data import celeba_files, load_celeba, split_celeba
 from ..nets import check_widths, BlackBoxEncoder, ResNetTrunk, InjectedResNetDecoder, conv_adversary
 from ..objectives import AVB
-from ..train import fit, TrainConfig, TrainStep
+from ..train import fit, TrainConfig
+from ..bench import time_step
 from ..report import to_uint8, tile, subsample
-from ..run import timed, read_json, write_json, Slice, seconds_per_step, file_slice
+from ..run import read_json, write_json, Slice, seconds_per_step, file_slice
 
 # %% auto #0
-__all__ = ['NAME', 'TEST_START', 'GITIGNORE', 'CelebAConfig', 'make_model', 'file_number', 'split_files', 'load_split',
-           'evaluate', 'posterior_mean', 'figure_data', 'plot_figures', 'train_config', 'train_evaluate', 'reproduce',
-           'run_slice', 'ingest_slice', 'summary_table', 'estimate']
+__all__ = ['NAME', 'GITIGNORE', 'CelebAConfig', 'make_model', 'load_split', 'evaluate', 'posterior_mean', 'figure_data',
+           'plot_figures', 'train_config', 'train_evaluate', 'reproduce', 'run_slice', 'ingest_slice', 'summary_table',
+           'estimate']
 
 # %% ../../nbs/14_celeba.ipynb #9bf3ae97
 NAME = 'celeba'
-TEST_START = 182638        # official celebA evaluation partition: test = files 182638-202599
 
 @dataclass
 class CelebAConfig(Config):
@@ -94,30 +94,10 @@ def make_model(cfg: CelebAConfig) -> AVB:
     return AVB(enc, dec, adv)
 
 # %% ../../nbs/14_celeba.ipynb #76ac2435
-def file_number(p) -> int:
-    "The official index of a celebA file `NNNNNN.jpg`."
-    m = re.fullmatch(r'(\d{6})\.jpg', Path(p).name)
-    if not m: raise ValueError(f"{p} is not an official celebA file name (NNNNNN.jpg)")
-    return int(m.group(1))
-
-def split_files(files: list, n_train: int | None = None, n_test: int | None = None) -> tuple[list, list, str]:
-    "`(train, test, rule)`: the official partition by file number, or the last 10% held out if no file is in the test partition."
-    files = sorted(files, key=file_number)
-    test = [f for f in files if file_number(f) >= TEST_START]
-    if test: train, rule = [f for f in files if file_number(f) < TEST_START], f'official partition (test: files >= {TEST_START})'
-    else:
-        k = max(1, len(files) // 10)
-        train, test, rule = files[:-k], files[-k:], 'last 10% of the files (no file in the official test partition)'
-    train, test = train[:n_train], test[:n_test]
-    if not train or not test:
-        raise ValueError(f"need at least one training and one test image; the folder gives {len(train)} and {len(test)} "
-                         f"({len(files)} files). Add images or point `data` at the full img_align_celeba folder.")
-    return train, test, rule
-
 def load_split(cfg: CelebAConfig, data=None, progress: bool = False) -> dict:
     "Train and test images of `cfg` from the celebA folder `data` (default: the data module's search)."
     files = celeba_files(data)
-    train, test, rule = split_files(files, cfg.n_train, cfg.n_test)
+    train, test, rule = split_celeba(files, cfg.n_train, cfg.n_test)
     folder = files[0].parent
     return dict(train=load_celeba(files=train, crop=cfg.crop, size=cfg.size, progress=progress),
                 test=load_celeba(files=test, crop=cfg.crop, size=cfg.size, progress=progress),
@@ -309,12 +289,10 @@ def summary_table(metrics: dict) -> str:
 
 # %% ../../nbs/14_celeba.ipynb #8fb7b4d4
 def estimate(preset: str = 'paper', device='auto', train_steps: int = 5, warmup: int = 2, **overrides) -> dict:
-    "Seconds per training step of `preset` on `device` (after `warmup` steps), and the extrapolated training time."
+    "Seconds per training step of `preset` on `device` (`bench.time_step`'s median after `warmup` steps), and the extrapolated training time."
     cfg = CelebAConfig.preset(preset, **overrides); dev = get_device(device)
-    seed_everything(0); model = make_model(cfg).to(dev)
-    step = TrainStep(model, train_config(cfg, dev))
+    seed_everything(0); model = make_model(cfg)
     x = torch.rand(cfg.batch_size, 3, cfg.size, cfg.size, device=dev)
-    for _ in range(warmup): step(lambda: x)
-    s, _ = timed(lambda: step(lambda: x), dev, min_calls=train_steps)
+    s = time_step(model, x, train_steps, warmup, bf16=cfg.bf16, compile=cfg.compile)['ms_median'] / 1e3
     return dict(device=device_name(dev), preset=cfg.preset_name, batch_size=cfg.batch_size, step_s=s,
                 steps=cfg.steps, train_hours=s * cfg.steps / 3600, params_millions=model.n_params(3))
