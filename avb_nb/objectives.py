@@ -53,6 +53,7 @@ def ac_normalise(z: torch.Tensor, mean: torch.Tensor, std: torch.Tensor) -> torc
     r"$\tilde z = (z - \mu(x)) / \sigma(x)$ (4.3)."
     return (z - mean) / std
 
+# %% ../nbs/04_objectives.ipynb #ac0klexp
 def ac_kl(T_tilde: torch.Tensor, z: torch.Tensor, mean: torch.Tensor, std: torch.Tensor) -> torch.Tensor:
     r"Per-example estimate of $\mathrm{KL}(q(z \mid x) \,\|\, \mathcal N(0, I))$: $T(x, \tilde z) + \log r_\alpha(z \mid x) - \log p(z)$ with $r_\alpha = \mathcal N(\mathrm{mean}, \mathrm{std}^2)$."
     return T_tilde + log_normal(z, mean, std) - log_std_normal(z)

@@ -11,8 +11,8 @@ from torch.distributions import MultivariateNormal, Normal
 from .objectives import adversary_loss, kl_adversary_loss
 
 # %% auto #0
-__all__ = ['LOSSES', 'optimal_T', 'fit_discriminator', 'linear_gaussian_log_marginal', 'linear_gaussian_posterior',
-           'linear_gaussian_elbo', 'pointwise_mutual_information', 'linear_gaussian_ml', 'optimal_T_kl']
+__all__ = ['LOSSES', 'optimal_T', 'fit_discriminator', 'linear_gaussian_ml', 'linear_gaussian_log_marginal',
+           'linear_gaussian_posterior', 'linear_gaussian_elbo', 'pointwise_mutual_information', 'optimal_T_kl']
 
 # %% ../nbs/00_theory.ipynb #66541c0e
 def optimal_T(log_q: torch.Tensor, log_p: torch.Tensor) -> torch.Tensor:
@@ -39,6 +39,17 @@ def fit_discriminator(T: torch.nn.Module, sample: Callable, objective: str | Cal
     T.eval()
     return losses
 
+# %% ../nbs/00_theory.ipynb #ff87595b
+def linear_gaussian_ml(x: torch.Tensor, k: int) -> tuple[torch.Tensor, torch.Tensor, torch.Tensor]:
+    "Maximum-likelihood $(W, b, s)$ of the linear-Gaussian model with `k` latent dimensions (Tipping & Bishop, 1999)."
+    d = x.shape[1]
+    if not 0 < k < d: raise ValueError(f"need 0 < k < d = {d} latent dimensions, got k={k}")
+    b = x.mean(0)
+    lam, U = torch.linalg.eigh(torch.cov((x - b).T, correction=0))
+    lam, U = lam.flip(0), U.flip(1)
+    s2 = lam[k:].mean()
+    return U[:, :k] * (lam[:k] - s2).clamp_min(0).sqrt(), b, s2.sqrt()
+
 # %% ../nbs/00_theory.ipynb #297955d0
 def linear_gaussian_log_marginal(x: torch.Tensor, W: torch.Tensor, b: torch.Tensor, s) -> torch.Tensor:
     "$\\log p_\\theta(x)$ for $z \\sim N(0, I)$, $x|z \\sim N(Wz + b, s^2 I)$: $N(x; b, WW^T + s^2 I)$."
@@ -60,21 +71,11 @@ def linear_gaussian_elbo(x: torch.Tensor, q: MultivariateNormal, W: torch.Tensor
     prior = MultivariateNormal(torch.zeros_like(m), torch.eye(W.shape[1], dtype=W.dtype))
     return rec - torch.distributions.kl_divergence(q, prior)
 
+# %% ../nbs/00_theory.ipynb #pm0exp01
 def pointwise_mutual_information(x: torch.Tensor, z: torch.Tensor, W: torch.Tensor, b: torch.Tensor, s) -> torch.Tensor:
     "(3.11): $\\log p_\\theta(x, z) - \\log p_\\theta(x) - \\log p(z) = \\log p_\\theta(x|z) - \\log p_\\theta(x)$."
     log_lik = Normal(z @ W.T + b, s).log_prob(x).sum(-1)
     return log_lik - linear_gaussian_log_marginal(x, W, b, s)
-
-# %% ../nbs/00_theory.ipynb #ff87595b
-def linear_gaussian_ml(x: torch.Tensor, k: int) -> tuple[torch.Tensor, torch.Tensor, torch.Tensor]:
-    "Maximum-likelihood $(W, b, s)$ of the linear-Gaussian model with `k` latent dimensions (Tipping & Bishop, 1999)."
-    d = x.shape[1]
-    if not 0 < k < d: raise ValueError(f"need 0 < k < d = {d} latent dimensions, got k={k}")
-    b = x.mean(0)
-    lam, U = torch.linalg.eigh(torch.cov((x - b).T, correction=0))
-    lam, U = lam.flip(0), U.flip(1)
-    s2 = lam[k:].mean()
-    return U[:, :k] * (lam[:k] - s2).clamp_min(0).sqrt(), b, s2.sqrt()
 
 # %% ../nbs/00_theory.ipynb #84c42dae
 def optimal_T_kl(log_q: torch.Tensor, log_p: torch.Tensor) -> torch.Tensor:
