@@ -252,7 +252,7 @@ def run_slice(models=('avb',), out='slice', preset: str = 'slice', budget_s: flo
     with Slice(out, budget_s, NAME, cfg.preset_name, cfg.to_dict(), device, commit, reserve_s=reserve_s) as s:
         s.current = 'avb'                                          # a stop from here on interrupts it
         d = load_split(cfg, data); s.info['load_s'] = round(time.time() - s.t0, 1)
-        s.info['train_s_per_step'] = sps = _calibrate(cfg, d['train'], device); s.save()
+        s.info['train_s_per_step'] = sps = _calibrate(cfg, d['train'], device, min(200, 5 * cfg.steps)); s.save()
         left, unit = s.left() - reserve_s, min(1000, cfg.steps)
         steps = min(cfg.steps, int(0.9 * left / sps) // unit * unit)                # 10% for timing noise
         if steps < unit: s.current = None; s.skip('avb', f"needs at least {unit * sps + reserve_s:.0f} s, {left + reserve_s:.0f} s left")
