@@ -189,4 +189,3 @@ def file_slice(src, experiment: str, dest=None) -> tuple[dict, Path]:
     dest = Path(dest) if dest is not None else results_dir(experiment, s['preset'])
     dest.mkdir(parents=True, exist_ok=True)
     return s, dest
-

@@ -65,7 +65,6 @@ class TrainConfig(Config):
         shared = {n: getattr(cfg, n) for n in names if hasattr(cfg, n)}
         return cls(**{**shared, **settings, 'device': str(device)})
 
-
 # %% ../nbs/05_train.ipynb #95fd8735
 def _scalars(L: dict) -> dict[str, Tensor]: return {k: v.detach().float() for k, v in L.items() if isinstance(v, Tensor) and v.ndim == 0}
 
