@@ -15,7 +15,7 @@ __all__ = ['mlp', 'init_small_', 'MLPTrunk', 'ConvTrunk', 'BlackBoxEncoder', 'ml
            'ac_conv_encoder', 'Decoder', 'MLPDecoder', 'ConvDecoder', 'conv_decoder28', 'conv_decoder64', 'ResBlock',
            'InjectedStage', 'check_widths', 'ResNetTrunk', 'InjectedResNetDecoder', 'leaky_relu', 'Adversary',
            'mlp_adversary', 'conv_adversary', 'DistinctXAdversary', 'NeuralSampler', 'ZAdversary', 'ResidualZAdversary',
-           'DataDiscriminator', 'StridedConvTrunk', 'SoftplusConvDecoder', 'glorot_init_']
+           'DataDiscriminator', 'StridedConvTrunk', 'SoftplusConvDecoder', 'glorot_init_', 'Conv0Trunk']
 
 # %% ../nbs/03_nets.ipynb #fb38b9ec
 def mlp(sizes, act=nn.ELU, out_act=None) -> nn.Sequential:
@@ -240,18 +240,21 @@ class MLPDecoder(Decoder):
         self.net = mlp([z_dim, *hidden, math.prod(self.x_shape)])
 
 # %% ../nbs/03_nets.ipynb #cb5d11bd
-def _up(a, b):
-    return nn.ConvTranspose2d(a, b, 5, 2, padding=2, output_padding=1)
+def _up(a, b, stride=2):
+    "5x5 transposed convolution that multiplies the resolution by `stride` (1 or 2), as TensorFlow's SAME padding does."
+    return nn.ConvTranspose2d(a, b, 5, stride, padding=2, output_padding=stride - 1)
 
 class ConvDecoder(Decoder):
-    """DCGAN-style decoder: linear -> (widths[0], base, base) -> transposed convs (x2 each) -> conv to channels.
-    Defaults: 28x28x1 (base 7, widths 256-128-64); use `conv_decoder64` for 64x64."""
-    def __init__(self, z_dim: int, x_shape=(1, 28, 28), widths=(256, 128, 64), base: int = 7, act=nn.ELU, **kw):
+    """DCGAN-style decoder: linear -> (widths[0], base, base) -> transposed convs (x `strides`, default 2 each) -> conv
+    to channels. Defaults: 28x28x1 (base 7, widths 256-128-64); use `conv_decoder64` for 64x64."""
+    def __init__(self, z_dim: int, x_shape=(1, 28, 28), widths=(256, 128, 64), base: int = 7, act=nn.ELU, strides=None, **kw):
         super().__init__(z_dim, x_shape, **kw)
-        if base * 2 ** (len(widths) - 1) != x_shape[1]:
-            raise ValueError(f"base {base} doubled {len(widths) - 1} times does not give size {x_shape[1]}")
+        strides = tuple(strides or (2,) * (len(widths) - 1))
+        if len(strides) != len(widths) - 1 or base * math.prod(strides) != x_shape[1]:
+            raise ValueError(f"base {base} times strides {strides} (one per width after the first of {widths}) "
+                             f"does not give size {x_shape[1]}")
         layers = [nn.Linear(z_dim, widths[0] * base * base), act(), nn.Unflatten(1, (widths[0], base, base))]
-        for a, b in zip(widths[:-1], widths[1:]): layers += [_up(a, b), act()]
+        for a, b, s in zip(widths[:-1], widths[1:], strides): layers += [_up(a, b, s), act()]
         layers += [nn.Conv2d(widths[-1], x_shape[0], 5, padding=2), nn.Flatten(1)]
         self.net = nn.Sequential(*layers)
 
@@ -482,13 +485,46 @@ class SoftplusConvDecoder(Decoder):
                                  nn.ConvTranspose2d(b, c, 5, 2, 2, 1), nn.Softplus(),
                                  nn.ConvTranspose2d(c, x_shape[0], 5, 2, 2, 1), nn.Flatten(1))
 
+def _glorot_(W: torch.Tensor, fan_in: int, fan_out: int):
+    bound = math.sqrt(6 / (fan_in + fan_out))
+    nn.init.uniform_(W, -bound, bound)
+
 def glorot_init_(module: nn.Module) -> nn.Module:
-    "TensorFlow's defaults: Glorot-uniform weights and zero biases for every linear, (transposed) conv and `BasisMLPs` layer."
+    """TensorFlow's defaults: Glorot-uniform weights and zero biases for every linear, (transposed) conv and `BasisMLPs`
+    layer. An `ACEncoder`'s coefficient map `a` is the authors' `n_bases` separate layers `a_i`, each of fan-out `z_dim`."""
     for m in module.modules():
         if isinstance(m, (nn.Linear, nn.Conv2d, nn.ConvTranspose2d)):
-            nn.init.xavier_uniform_(m.weight); nn.init.zeros_(m.bias)
+            nn.init.xavier_uniform_(m.weight)
+            if m.bias is not None: nn.init.zeros_(m.bias)
         elif isinstance(m, BasisMLPs):
-            for W, b in zip(m.W, m.b):
-                bound = math.sqrt(6 / (W.shape[1] + W.shape[2]))
-                nn.init.uniform_(W, -bound, bound); nn.init.zeros_(b)
+            for W, b in zip(m.W, m.b): _glorot_(W, W.shape[1], W.shape[2]); nn.init.zeros_(b)
+    for m in module.modules():
+        if isinstance(m, ACEncoder): _glorot_(m.a.weight, m.a.in_features, m.z_dim)
     return module
+
+# %% ../nbs/03_nets.ipynb #c0trunk1
+class Conv0Trunk(nn.Module):
+    r"""The authors' Aug-2017 `conv0` encoder trunk (`8ab8d94`): $x \mapsto 2x - 1$, 5x5 convolutions `widths` with
+    `strides` (28 -> 28 -> 28 -> 14 -> 7). With `eps_dim > 0` (AVB) a dense map of the noise $\epsilon$ is added to each
+    whole feature map before its ELU; without (AVB+AC) all but the last convolution are batch-normalised before the ELU.
+    Output: the flattened last feature map, `(batch, widths[-1] * 7 * 7)`."""
+    def __init__(self, img_shape=(1, 28, 28), widths=(64, 128, 256, 512), strides=(1, 1, 2, 2), eps_dim: int = 0):
+        super().__init__()
+        if len(widths) != len(strides): raise ValueError(f"widths {widths} and strides {strides} differ in length")
+        self.img_shape, self.eps_dim = tuple(img_shape), eps_dim
+        chans, sizes, h = [img_shape[0], *widths], [], img_shape[1]
+        for s in strides: h = (h - 1) // s + 1; sizes.append(h)
+        bn = [not eps_dim and i < len(widths) - 1 for i in range(len(widths))]
+        self.convs = nn.ModuleList(nn.Conv2d(a, b, 5, s, padding=2, bias=not n)
+                                   for a, b, s, n in zip(chans[:-1], chans[1:], strides, bn))
+        self.norms = nn.ModuleList(nn.BatchNorm2d(b, eps=1e-3, momentum=1e-3) if n else nn.Identity() for b, n in zip(widths, bn))
+        self.noise = nn.ModuleList(nn.Linear(eps_dim, c * s * s) for c, s in zip(widths, sizes)) if eps_dim else None
+        self.out_dim = widths[-1] * sizes[-1] ** 2
+
+    def forward(self, x, eps=None):
+        h = 2 * _check_img(x, self.img_shape) - 1
+        for i, (conv, norm) in enumerate(zip(self.convs, self.norms)):
+            h = norm(conv(h))
+            if self.eps_dim: h = h + self.noise[i](eps).view_as(h)
+            h = F.elu(h)
+        return h.flatten(1)

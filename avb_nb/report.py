@@ -120,7 +120,8 @@ def committed(name: str, preset: str, config=None, root=None) -> dict | None:
     if config is not None:
         js = lambda c: json.loads(json.dumps({k: v for k, v in c.to_dict().items() if k != 'seed'}))
         want = js(config.preset(preset))
-        got = {**js(config()), **{k: v for k, v in m['config'].items() if k != 'seed'}}    # settings added later: their default
+        gone = json.loads(json.dumps(getattr(config, 'RETIRED', {})))                        # settings removed since
+        got = {**js(config()), **{k: v for k, v in m['config'].items() if k != 'seed' and (k not in gone or gone[k] != v)}}
         if got != want:
             raise AssertionError(f"{d/'metrics.json'} was made with other settings than the {preset!r} preset's "
                                  f"({sorted(k for k in set(got) | set(want) if got.get(k) != want.get(k))}); rerun it")

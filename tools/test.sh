@@ -25,10 +25,11 @@ failed=$(sed -n '/Failed On The Following Notebooks/,$p' "$tlog" | grep -cE '^\s
 if [ "$rc" -ne 0 ]; then echo "notebooks: $failed failed (listed above)"; rm -f "$tlog"; exit "$rc"; fi
 rm -f "$tlog"
 # the GPU scripts, dry-run on this CPU at tiny sizes: the same code a lent GPU runs
-for t in gpu_calibrate gpu_calibrate_small gpu_probe_lr gpu_ais_study; do
-  d=$(mktemp -d); .venv/bin/python tools/$t.py --tiny --out "$d" $([ $t = gpu_probe_lr ] && echo --sections graph,scaling,long) > "$d/log.txt" 2>&1 || { cat "$d/log.txt"; echo "tools/$t.py --tiny failed"; exit 1; }
-  grep -q '"errors": \[\]' "$d"/*.json || { cat "$d"/*.json; echo "tools/$t.py --tiny recorded errors"; exit 1; }
-  echo "dry run: tools/$t.py --tiny ok"; rm -rf "$d"
+for job in gpu_calibrate "gpu_calibrate --arch aug2017" gpu_calibrate_small "gpu_probe_lr --sections graph,scaling,long" gpu_ais_study; do
+  read -r t opts <<< "$job"
+  d=$(mktemp -d); .venv/bin/python tools/$t.py --tiny --out "$d" $opts > "$d/log.txt" 2>&1 || { cat "$d/log.txt"; echo "tools/$t.py --tiny $opts failed"; exit 1; }
+  grep -q '"errors": \[\]' "$d"/*.json || { cat "$d"/*.json; echo "tools/$t.py --tiny $opts recorded errors"; exit 1; }
+  echo "dry run: tools/$t.py --tiny $opts ok"; rm -rf "$d"
 done
 # the GPU queue's slice commands, dry-run on this CPU with the smoke preset, then ingested (the data: .device_data if
 # it holds the experiment's set, as on a lent machine, else the library's search)

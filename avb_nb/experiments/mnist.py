@@ -14,8 +14,8 @@ from ..core import (Config, mean_se, get_device, seed_everything, save_metrics, 
                          load_checkpoint, device_name, git_commit)
 from ..data import load_mnist, load_binarized_mnist
 from torch import nn
-from ..nets import (ConvTrunk, MLPTrunk, BlackBoxEncoder, GaussianEncoder, ACEncoder, ConvDecoder, MLPDecoder,
-                         conv_adversary, mlp_adversary, StridedConvTrunk, SoftplusConvDecoder, glorot_init_, init_small_)
+from ..nets import (MLPTrunk, BlackBoxEncoder, GaussianEncoder, ACEncoder, ConvDecoder, MLPDecoder, mlp_adversary,
+                         StridedConvTrunk, SoftplusConvDecoder, Conv0Trunk, glorot_init_, init_small_)
 from ..objectives import VAE, AVB, AVBAC
 from ..train import fit, TrainConfig
 from ..evaluate import elbo_values, ais_values
@@ -23,10 +23,10 @@ from ..report import figure_data, plot_models, pm
 from ..run import fingerprint as run_fingerprint, read_json, write_json, Slice, seconds_per_step, file_slice
 
 # %% auto #0
-__all__ = ['NAME', 'MODELS', 'PAPER_TABLE2', 'parse_model', 'MNISTConfig', 'release_model', 'make_model', 'test_sets',
-           'train_images', 'train_config', 'train_model', 'evaluate_model', 'fingerprint', 'summarize', 'run_model',
-           'reproduce', 'run_slice', 'ingest_slice', 'table2', 'paired_ais', 'elbo_vs_ais', 'slice_model',
-           'ais_study_table']
+__all__ = ['NAME', 'MODELS', 'PAPER_TABLE2', 'parse_model', 'MNISTConfig', 'release_model', 'conv0_adversary', 'aug2017_model',
+           'make_model', 'test_sets', 'train_images', 'train_config', 'train_model', 'evaluate_model', 'fingerprint',
+           'summarize', 'run_model', 'reproduce', 'run_slice', 'ingest_slice', 'table2', 'paired_ais', 'elbo_vs_ais',
+           'slice_model', 'ais_study_table']
 
 # %% ../../nbs/13_mnist.ipynb #ed2c6b93
 NAME = 'mnist'
@@ -70,7 +70,7 @@ class MNISTConfig(Config):
     train_size: int = 55_000          # first `train_size` training images
     log_every: int = 5_000
     checkpoint_every: int = 100_000
-    # networks: 'release' = the authors' release nets (fecd72a); 'conv' = DCGAN-style nets (not the authors');
+    # networks: 'release' = the authors' release nets (fecd72a); 'aug2017' = their Aug-2017 AVB nets (8ab8d94, ee29153);
     # 'mlp' = fully connected nets (the CPU stand-in)
     arch: str = 'release'
     eps_dim: int = 16                 # AVB's noise ('release': through a dense map into every feature map)
@@ -78,9 +78,6 @@ class MNISTConfig(Config):
     adv_hidden: tuple = (1024, 1024, 1024)
     adv_inner: int = 8192
     mlp_hidden: tuple = (300, 300)    # arch='mlp': hidden units of encoder, decoder and adversary
-    enc_widths: tuple = (64, 128, 256, 512)   # arch='conv' only
-    dec_widths: tuple = (256, 128, 64)        # arch='conv' only
-    adv_widths: tuple = (64, 128, 256)        # arch='conv' only
     # evaluation: the paper's AIS protocol (1000 distributions, 5 chains, 2048 examples) with the authors'
     # kernel settings (avb/validate/ais.py: 10 leapfrog steps, linear schedule)
     elbo_examples: int = 10_000       # test examples for the ELBO (the AIS examples are the first of them)
@@ -106,14 +103,24 @@ class MNISTConfig(Config):
         'paper': {},
         # the authors' nets, batch, learning rates and AIS protocol, trained for 150k of their 2.5M steps (9.6M
         # examples, 6%): one model fits a GPU slice (tools/gpu_queue.md); the only difference from `paper`
-        'slice': dict(steps=150_000, log_every=5_000, checkpoint_every=50_000)}
+        'slice': dict(steps=150_000, log_every=5_000, checkpoint_every=50_000),
+        # the authors' Aug-2017 AVB scripts in full (8ab8d94; 8-d noise and bases as fixed in ee29153): conv0 nets,
+        # batch 128, lr 5e-5 / 1e-4, 2.5M steps; their VAE scripts kept the release nets, so the VAE rows are `paper`'s
+        'aug2017': dict(arch='aug2017', models=('avb_8', 'avb_ac_8', 'avb_ac_32'), batch_size=128, lr_primal=5e-5,
+                        lr_adversary=1e-4, eps_dim=32)}
+    # settings of a network family since removed (DCGAN-style 'conv' nets), at the values every preset had: kept in
+    # the fingerprint so that results filed before the removal stay in their tables
+    RETIRED: ClassVar = dict(enc_widths=(64, 128, 256, 512), dec_widths=(256, 128, 64), adv_widths=(64, 128, 256))
 
     def __post_init__(self):
-        if self.arch not in ('release', 'conv', 'mlp'):
-            raise ValueError(f"arch must be 'release', 'conv' or 'mlp', got {self.arch!r}")
+        if self.arch not in ('release', 'aug2017', 'mlp'):
+            raise ValueError(f"arch must be 'release', 'aug2017' or 'mlp', got {self.arch!r}")
         if self.ais_schedule not in ('linear', 'sigmoid'):
             raise ValueError(f"ais_schedule must be 'linear' or 'sigmoid', got {self.ais_schedule!r}")
         self.models = tuple(parse_model(m)[0] + '_' + str(parse_model(m)[1]) for m in self.models)
+        if self.arch == 'aug2017' and any(m.startswith('vae') for m in self.models):
+            raise ValueError("arch 'aug2017' has no VAE: the authors' Aug-2017 change left the VAE scripts on the release "
+                             "nets, so the VAE rows come from the 'paper' or 'slice' preset")
         self.check_counts('steps', 'batch_size', 'train_size', 'elbo_examples', 'elbo_samples', 'eval_batch', 'ais_examples',
                           'ais_steps', 'ais_chains', 'ais_leapfrog', 'ais_chunk', 'n_figure', 'log_every', 'checkpoint_every')
         if not (self.ais_examples <= self.elbo_examples <= 10_000 and self.elbo_examples >= 10):
@@ -136,8 +143,7 @@ def release_model(kind: str, d: int, cfg: MNISTConfig):
     dec = glorot_init_(SoftplusConvDecoder(d))
     if kind == 'vae':
         return VAE(glorot_init_(GaussianEncoder(StridedConvTrunk(widths=(16, 32, 32), fc=300, act=nn.Softplus), d)), dec)
-    adv = glorot_init_(mlp_adversary(784, d, cfg.adv_hidden, cfg.adv_inner, theta_act=nn.ELU, small_s=False))
-    for out in (adv.theta[-2], adv.Tx[-1], adv.Tz[-1]): init_small_(out)
+    adv = conv0_adversary(d, cfg)
     trunk = StridedConvTrunk(widths=(64, 128, 256), fc=800, eps_dim=cfg.eps_dim if kind == 'avb' else 0)
     if kind == 'avb':
         enc = glorot_init_(BlackBoxEncoder(trunk, d)); init_small_(enc.head)
@@ -145,23 +151,34 @@ def release_model(kind: str, d: int, cfg: MNISTConfig):
     enc = glorot_init_(ACEncoder(trunk, d, 32, 16 if d <= 8 else 64, cfg.basis_hidden)); init_small_(enc.z0)
     return AVBAC(enc, dec, adv)
 
+def conv0_adversary(d: int, cfg: MNISTConfig):
+    "The authors' fully connected `conv0` adversary on the raw x (both net sets), Glorot init, outputs at std 1e-5."
+    adv = glorot_init_(mlp_adversary(784, d, cfg.adv_hidden, cfg.adv_inner, theta_act=nn.ELU, small_s=False))
+    for out in (adv.theta[-2], adv.Tx[-1], adv.Tz[-1]): init_small_(out)
+    return adv
+
+def aug2017_model(kind: str, d: int, cfg: MNISTConfig):
+    """The authors' Aug-2017 AVB nets (8ab8d94; noise and bases of the 8-d scripts as fixed in ee29153): `conv0` /
+    `conv0_ac` encoders, the `conv0` decoder (dense to 7x7x512, then 14x14x256, 28x28x128, 28x28x64, logits) and the
+    release's `conv0` adversary; 16 bases of 32-d noise at 8 latent dimensions, 32 of 64-d at 32."""
+    if kind == 'vae': raise ValueError("the Aug-2017 nets have no VAE (the authors' VAE scripts kept the release nets)")
+    dec = glorot_init_(ConvDecoder(d, (1, 28, 28), (512, 256, 128, 64), 7, strides=(2, 2, 1)))
+    if kind == 'avb': return AVB(glorot_init_(BlackBoxEncoder(Conv0Trunk(eps_dim=cfg.eps_dim), d)), dec, conv0_adversary(d, cfg))
+    n_bases, eps_dim = (16, 32) if d <= 8 else (32, 64)
+    enc = glorot_init_(ACEncoder(Conv0Trunk(), d, n_bases, eps_dim, cfg.basis_hidden)); init_small_(enc.z0)
+    return AVBAC(enc, dec, conv0_adversary(d, cfg))
+
 def make_model(name: str, cfg: MNISTConfig):
     "The model `name` (one of MODELS) with the networks of `cfg`."
     kind, d = parse_model(name)
     if cfg.arch == 'release': return release_model(kind, d, cfg)
-    img = (1, 28, 28)
-    if cfg.arch == 'mlp':
-        trunk = lambda eps_dim=0: MLPTrunk(784, cfg.mlp_hidden, eps_dim)
-        dec = MLPDecoder(d, (784,), cfg.mlp_hidden)
-    else:
-        trunk = lambda eps_dim=0: ConvTrunk(img, cfg.enc_widths, (1, 1, 2, 2), eps_dim)
-        dec = ConvDecoder(d, img, cfg.dec_widths, 7)
-    if kind == 'vae': return VAE(GaussianEncoder(trunk(), d), dec)
-    adv = (mlp_adversary(784, d, cfg.mlp_hidden, cfg.adv_inner) if cfg.arch == 'mlp' else
-           conv_adversary(d, img, cfg.adv_widths, (2, 2, 2), cfg.adv_hidden, cfg.adv_inner))
-    if kind == 'avb': return AVB(BlackBoxEncoder(trunk(cfg.eps_dim), d), dec, adv)
+    if cfg.arch == 'aug2017': return aug2017_model(kind, d, cfg)
+    dec = MLPDecoder(d, (784,), cfg.mlp_hidden)
+    if kind == 'vae': return VAE(GaussianEncoder(MLPTrunk(784, cfg.mlp_hidden), d), dec)
+    adv = mlp_adversary(784, d, cfg.mlp_hidden, cfg.adv_inner)
+    if kind == 'avb': return AVB(BlackBoxEncoder(MLPTrunk(784, cfg.mlp_hidden, cfg.eps_dim), d), dec, adv)
     n_bases, eps_dim = (16, 32) if d <= 8 else (32, 64)          # the authors' basis counts
-    return AVBAC(ACEncoder(trunk(), d, n_bases, eps_dim, cfg.basis_hidden), dec, adv)
+    return AVBAC(ACEncoder(MLPTrunk(784, cfg.mlp_hidden), d, n_bases, eps_dim, cfg.basis_hidden), dec, adv)
 
 # %% ../../nbs/13_mnist.ipynb #5f2551b3
 def test_sets(cfg: MNISTConfig, data=None) -> dict:
@@ -227,7 +244,7 @@ def evaluate_model(model, xs: dict, cfg: MNISTConfig, cache_dir: Path | None = N
 # %% ../../nbs/13_mnist.ipynb #b2ab9401
 def fingerprint(cfg: MNISTConfig) -> str:
     "A hash of every setting except the model list: results with equal fingerprints belong in one table."
-    return run_fingerprint({k: v for k, v in cfg.to_dict().items() if k != 'models'})
+    return run_fingerprint({**cfg.RETIRED, **{k: v for k, v in cfg.to_dict().items() if k != 'models'}})
 
 def _finished(out: Path, cfg: MNISTConfig) -> dict:
     res, fp = {}, fingerprint(cfg)
@@ -280,11 +297,10 @@ def run_model(name: str, cfg: MNISTConfig, x_train, xs: dict, out: Path, device,
 
 def reproduce(preset: str | None = None, device='auto', seed: int = 0, out=None, data=None, model=None,
               progress: bool = True, **overrides) -> dict:
-    """Table 2 and Figure 7: train and evaluate the models (all of `MODELS`, or the one named by `model`),
+    """Table 2 and Figure 7: train and evaluate the models (the preset's, or the one named by `model`),
     resuming where a previous run stopped; writes `out/metrics.json` (all finished models) and the figures."""
-    models = overrides.pop('models', MODELS)
-    if model is not None: models = [model] if isinstance(model, str) else list(model)
-    cfg = MNISTConfig.preset(preset, seed=seed, models=tuple(models), **overrides)
+    if model is not None: overrides['models'] = [model] if isinstance(model, str) else list(model)
+    cfg = MNISTConfig.preset(preset, seed=seed, **overrides)                     # else the preset's models
     device = get_device(device)
     out = Path(out) if out is not None else results_dir(NAME, cfg.preset_name)
     out.mkdir(parents=True, exist_ok=True)
@@ -343,7 +359,7 @@ def run_slice(models, out, preset: str = 'slice', budget_s: float = 420., device
 def ingest_slice(src, dest=None) -> dict:
     "File a returned slice folder `src` into `dest` (default `results/mnist/<preset>/`) and rebuild its metrics and figures."
     src = Path(src); s, dest = file_slice(src, NAME, dest)
-    cfg = MNISTConfig.preset(s['preset'], **{k: v for k, v in s['config'].items() if k != 'models'})   # all models
+    cfg = MNISTConfig.preset(s['preset'], **{k: v for k, v in s['config'].items() if k != 'models' and k not in MNISTConfig.RETIRED})   # all models
     if fingerprint(cfg) != s['fingerprint']: raise ValueError(f"slice {src} was made with settings this version cannot rebuild")
     for m in s['done']:
         r = read_json(src/f'{m}.result.json')
