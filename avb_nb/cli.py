@@ -35,6 +35,7 @@ def _preset_names(tree: ast.Module) -> list[str] | None:
             return keys if all(isinstance(k, str) for k in keys) else None
     return ['smoke', 'paper']                                 # `Config`'s own
 
+# %% ../nbs/99_cli.ipynb #an3cli03
 def _read_experiment(path: str | Path, module: str) -> dict | None:
     """What `avb_nb list`, `--model`'s help and the name lookup need from an experiment module, read from its source
     without importing it (torch, matplotlib and the rest take seconds): `NAME`, the docstring's first line, the preset
@@ -49,6 +50,7 @@ def _read_experiment(path: str | Path, module: str) -> dict | None:
                 presets=_preset_names(tree), takes_model='model' in [x.arg for x in a.posonlyargs + a.args + a.kwonlyargs],
                 models=tuple(models) if isinstance(models, (tuple, list)) else ())
 
+# %% ../nbs/99_cli.ipynb #an3cli05
 def experiment_index(broken: dict | None = None) -> dict[str, dict]:
     """Every experiment module in `avb_nb.experiments` (one defining `reproduce`) by its `NAME`, as `_read_experiment`
     reads it from the source; nothing is imported unless its source cannot be read. A module that cannot be parsed is
@@ -260,6 +262,7 @@ def _model_help() -> str:
     if not found: return 'no experiment takes --model'
     return f"{'; '.join(found)} only: run just that model instead of all of them"
 
+# %% ../nbs/99_cli.ipynb #an3cli10
 def _threads_arg(p: argparse.ArgumentParser):
     p.add_argument('--threads', default='auto', metavar='N',
                    help='torch CPU threads: a number, or auto = the cores not kept busy by other processes (default: auto)')
@@ -338,6 +341,7 @@ def _list() -> int:
         print(f"{name:<{w}}  presets: {', '.join(ps):<20}  {i['doc']}".rstrip())
     return 0
 
+# %% ../nbs/99_cli.ipynb #an3cli15
 # each experiment's table of the paper's numbers beside a run's (a function of its loaded metrics.json), and its title
 TABLES = {'toy-vi': ('Toy VI (Figure 1)', 'kl_table'), 'eight-schools': ('Eight schools (Figures 3-4)', 'results_table'),
           'synthetic': ('Synthetic 2x2 (Table 1)', 'table1'), 'mnist': ('Binarized MNIST (Table 2)', 'table2'),
@@ -354,6 +358,7 @@ def _summary(name: str, out, res) -> str:
     flat = {k: v for k, v in res.items() if isinstance(v, (int, float, str, bool)) or v is None} if isinstance(res, dict) else {}
     return json.dumps(flat, default=str)[:2000] if flat else ''
 
+# %% ../nbs/99_cli.ipynb #an3cli18
 def _slicer(name: str, what: str):
     f = getattr(get_experiment(name), what, None)
     if f is None: raise ValueError(f"experiment {_norm(name)} has no GPU slices (no {what})")

@@ -9,10 +9,11 @@ from pathlib import Path
 import numpy as np
 import torch
 import matplotlib.pyplot as plt
-from .core import seed_everything, results_dir, load_metrics
+from .core import seed_everything, results_dir, load_metrics, mean_se
 
 # %% auto #0
-__all__ = ['COLORS', 'to_uint8', 'tile', 'figure_data', 'plot_models', 'fig5_data', 'fig6_latent', 'subsample', 'pm', 'committed']
+__all__ = ['COLORS', 'to_uint8', 'tile', 'figure_data', 'plot_models', 'fig5_data', 'fig6_latent', 'subsample', 'pm', 'md_table',
+           'ais_study_table', 'committed']
 
 # %% ../nbs/07a_report.ipynb #rp0tile0
 def to_uint8(x: torch.Tensor, shape: tuple) -> np.ndarray:
@@ -104,6 +105,28 @@ def pm(v, se=None, approx: bool = False, digits: int = 1, fmt: str | None = None
     if not num(v): return '–'
     f = fmt or f'.{digits}f'
     return f"{'≈ ' if approx else ''}{v:{f}}" + (f" ± {se:{f}}" if num(se) else '')
+
+# %% ../nbs/07a_report.ipynb #rp0mdtco
+def md_table(head, rows) -> str:
+    "A Markdown table: the header cells `head`, the rule under them, and one line per row of cells (cells are Markdown text)."
+    line = lambda cells: '| ' + ' | '.join(str(c) for c in cells) + ' |'
+    return '\n'.join([line(head), '|' + '---|' * len(head), *map(line, rows)])
+
+# %% ../nbs/07a_report.ipynb #rp0aisco
+def ais_study_table(study: dict) -> str:
+    "Markdown: each sweep setting's mean AIS and its paired difference to the longest chain; each BDMC run's bounds and gap."
+    sw = study.get('sweep', [])
+    if not sw: return 'no sweep rows'
+    ref = max(sw, key=lambda r: (r['T'], r['L']))
+    vals = lambda r, k='values': torch.tensor(r[k], dtype=torch.float64)
+    out = md_table(['schedule', 'L', 'T', 'AIS', f"minus T = {ref['T']}, L = {ref['L']} (paired)", 'seconds'],
+                   [[r['schedule'], r['L'], r['T'], pm(*mean_se(vals(r))), pm(*mean_se(vals(r) - vals(ref))), f"{r['seconds']:.0f}"]
+                    for r in sorted(sw, key=lambda r: (r['schedule'], r['L'], r['T']))])
+    bd = study.get('bdmc', [])
+    if not bd: return out
+    return out + '\n\n' + md_table(['BDMC: T', 'L', 'lower (forward AIS)', 'upper (reverse AIS)', 'gap', 'seconds'],
+                                    [[b['T'], b['L'], pm(*mean_se(vals(b, 'lower'))), pm(*mean_se(vals(b, 'upper'))),
+                                      pm(*mean_se(vals(b, 'upper') - vals(b, 'lower'))), f"{b['seconds']:.0f}"] for b in bd])
 
 # %% ../nbs/07a_report.ipynb #rp0comco
 def committed(name: str, preset: str, config=None, root=None) -> dict | None:

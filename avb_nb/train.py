@@ -71,6 +71,7 @@ def _scalars(L: dict) -> dict[str, Tensor]: return {k: v.detach().float() for k,
 def _grad_norm(grads: list[Tensor]) -> Tensor:
     return nn.utils.get_total_norm(grads, foreach=grads[0].is_cuda)
 
+# %% ../nbs/05_train.ipynb #tr0stp01
 class TrainStep:
     "One iteration of Algorithm 1 for `model` under `cfg`; `step(next_batch, norms=False)` updates and returns the terms."
     def __init__(self, model: nn.Module, cfg: TrainConfig):
@@ -282,6 +283,7 @@ class History(dict):
         ax.set_xlabel('step'); ax.legend(fontsize=8)
         return ax
 
+# %% ../nbs/05_train.ipynb #tr0grd01
 class NonFiniteError(RuntimeError):
     "Training met a NaN or Inf in a loss, a gradient or the data."
 
@@ -323,6 +325,7 @@ class _Guard:
                              "The parameters in memory may be corrupt. Lower the learning rates, set clip_grad, "
                              "or check the data.")
 
+# %% ../nbs/05_train.ipynb #tr0rng01
 def _rng_state() -> dict:
     return dict(torch=torch.get_rng_state(), numpy=np.random.get_state(), python=random.getstate(),
                 cuda=torch.cuda.get_rng_state_all() if torch.cuda.is_available() else None)

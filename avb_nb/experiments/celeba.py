@@ -18,7 +18,7 @@ from ..nets import check_widths, BlackBoxEncoder, ResNetTrunk, InjectedResNetDec
 from ..objectives import AVB
 from ..train import fit, TrainConfig
 from ..bench import time_step
-from ..report import to_uint8, tile, subsample
+from ..report import to_uint8, tile, subsample, md_table
 from ..run import read_json, write_json, Slice, seconds_per_step, file_slice
 
 # %% auto #0
@@ -285,7 +285,7 @@ def summary_table(metrics: dict) -> str:
                     ('kl_adversary_nats', "adversary's KL estimate (nats)"), ('elbo_estimate_nats', 'ELBO estimate (nats)')):
         rows.append((name, f"{t[k]['mean']:.4g} ± {t[k]['se']:.2g}"))
     rows.append(('adversary: mean sigmoid(T) on q / p', f"{t['D_q']:.3f} / {t['D_p']:.3f}"))
-    return '\n'.join(['| | value |', '|---|---|'] + [f'| {a} | {b} |' for a, b in rows])
+    return md_table(['', 'value'], rows)
 
 # %% ../../nbs/14_celeba.ipynb #8fb7b4d4
 def estimate(preset: str = 'paper', device='auto', train_steps: int = 5, warmup: int = 2, **overrides) -> dict:

@@ -21,7 +21,7 @@ from ..objectives import AVB, AAE, BiGAN, AlphaGAN, log_std_normal
 from ..train import fit, TrainConfig, NonFiniteError
 from ..evaluate import table1_metrics, knn_kl_one_sample
 from ..run import cached
-from ..report import fig6_latent, figure_data, plot_models, subsample, pm
+from ..report import fig6_latent, figure_data, plot_models, subsample, pm, md_table
 
 # %% auto #0
 __all__ = ['NAME', 'ARMS', 'SYNTHETIC_MODELS', 'MNIST_MODELS', 'MNIST_FIGURES', 'ARM_LABELS', 'ADVERSARY_SEES', 'IS_BOUND',
@@ -267,39 +267,35 @@ IS_BOUND = {'avb': 'yes (optimal T)', 'avb_kl': 'yes (optimal T)', 'avb_kl_nopri
 
 def summary_table(m: dict) -> str:
     "Markdown table of every model from a metrics dict: adversary input, bound or not, log-likelihood, reconstruction, KL."
-    res = m['results']; syn = res['synthetic']
-    rows = ['| model | data | adversary sees | bound on log p(x)? | log-likelihood | reconstruction error | KL(q(z), p(z)) | KL(q(z\\|x), p(z\\|x)) |',
-            '|---|---|---|---|---|---|---|---|']
+    res = m['results']; syn = res['synthetic']; rows = []
     for kind in ('avb', 'aae', 'avb_kl', 'avb_kl_noprior', 'bigan'):
         r = syn.get(kind)
         if r is None: continue
-        if r['status'] != 'ok':
-            rows.append(f"| {kind} | synthetic | {ADVERSARY_SEES[kind]} | {IS_BOUND[kind]} | non-finite | | | |"); continue
-        ll = pm(r['log_likelihood'], digits=3) + (' (G read as Bernoulli)' if kind == 'bigan' else '')
-        rows.append(f"| {kind} | synthetic | {ADVERSARY_SEES[kind]} | {IS_BOUND[kind]} | {ll} | "
-                    f"{pm(r['reconstruction_error'], r['reconstruction_error_se'], fmt='.3g')} | "
-                    f"{pm(r['kl_qz_pz'], r['kl_qz_pz_se'], digits=3)} | {pm(r['posterior_kl_mean'], digits=3)} |")
+        if r['status'] != 'ok': rows.append([kind, 'synthetic', ADVERSARY_SEES[kind], IS_BOUND[kind], 'non-finite', '', '', '']); continue
+        rows.append([kind, 'synthetic', ADVERSARY_SEES[kind], IS_BOUND[kind],
+                     pm(r['log_likelihood'], digits=3) + (' (G read as Bernoulli)' if kind == 'bigan' else ''),
+                     pm(r['reconstruction_error'], r['reconstruction_error_se'], fmt='.3g'), pm(r['kl_qz_pz'], r['kl_qz_pz_se'], digits=3),
+                     pm(r['posterior_kl_mean'], digits=3)])
     mn = res.get('mnist', {})
     for kind, r in mn.get('models', {}).items():
-        rows.append(f"| {kind} | MNIST ({mn['mode']}) | {ADVERSARY_SEES[kind]} | {IS_BOUND[kind]} | n/a | "
-                    f"BCE {pm(r['reconstruction_bce'], r['reconstruction_bce_se'])}, "
-                    f"L1 {pm(r['reconstruction_l1'], r['reconstruction_l1_se'])} | {pm(r['kl_qz_pz'], digits=3)} (8-D kNN) | n/a |")
+        rows.append([kind, f"MNIST ({mn['mode']})", ADVERSARY_SEES[kind], IS_BOUND[kind], 'n/a',
+                     f"BCE {pm(r['reconstruction_bce'], r['reconstruction_bce_se'])}, L1 {pm(r['reconstruction_l1'], r['reconstruction_l1_se'])}",
+                     f"{pm(r['kl_qz_pz'], digits=3)} (8-D kNN)", 'n/a'])
     notes = [f"Synthetic set: optimum log-likelihood -log 4 = {LOG_LIK_OPTIMUM_2X2:.3f}; reconstruction error = mean "
              "per-pixel cross-entropy of E[x|z], z~q(z|x); KL(q(z|x), p(z|x)) = log p(x) - true ELBO, kNN estimate."] if syn else []
     if mn.get('note'): notes.append('MNIST: ' + mn['note'] + '.')
-    return '\n'.join(rows) + '\n\n' + ' '.join(notes)
+    head = ['model', 'data', 'adversary sees', 'bound on log p(x)?', 'log-likelihood', 'reconstruction error', 'KL(q(z), p(z))',
+            'KL(q(z\\|x), p(z\\|x))']
+    return md_table(head, rows) + '\n\n' + ' '.join(notes)
 
 def stability_table(m: dict) -> str:
     "Markdown table of the stability study (one row per adversary loss) from a metrics dict."
-    st = m['results']['stability']
-    rows = ['| adversary loss | runs | non-finite | log-likelihood mean ± se | sd | min | max | KL(q(z), p(z)) | KL(q(z\\|x), p(z\\|x)) |',
-            '|---|---|---|---|---|---|---|---|---|']
-    for arm in ARMS:
-        s = st[arm]
-        rows.append(f"| {ARM_LABELS[arm]} | {s['n_runs']} | {s['n_nonfinite']} | {pm(s['log_likelihood_mean'], s['log_likelihood_se'], digits=3)} | "
-                    f"{pm(s['log_likelihood_sd'], digits=3)} | {pm(s['log_likelihood_min'], digits=3)} | {pm(s['log_likelihood_max'], digits=3)} | "
-                    f"{pm(s['kl_qz_pz_mean'], digits=3)} | {pm(s['posterior_kl_mean'], digits=3)} |")
-    return '\n'.join(rows)
+    st = m['results']['stability']; f = lambda v, se=None: pm(v, se, digits=3)
+    rows = [[ARM_LABELS[arm], s['n_runs'], s['n_nonfinite'], f(s['log_likelihood_mean'], s['log_likelihood_se']), f(s['log_likelihood_sd']),
+             f(s['log_likelihood_min']), f(s['log_likelihood_max']), f(s['kl_qz_pz_mean']), f(s['posterior_kl_mean'])]
+            for arm in ARMS for s in [st[arm]]]
+    return md_table(['adversary loss', 'runs', 'non-finite', 'log-likelihood mean ± se', 'sd', 'min', 'max', 'KL(q(z), p(z))',
+                     'KL(q(z\\|x), p(z\\|x))'], rows)
 
 # %% ../../nbs/15_connections.ipynb #00b0a3f9
 def reproduce(preset: str | None = None, device='auto', seed: int = 0, out=None, data=None,

@@ -22,7 +22,7 @@ from ..data import (eight_schools_log_joint, EightSchoolsExact, ES_NAMES, ES_MIR
                          posterior_summary, exact_summary)
 from ..run import open_stage, read_json, write_json, snapshots, keyed
 from ..evaluate import knn_kl, knn_kl_one_sample
-from ..report import pm
+from ..report import pm, md_table
 
 # %% auto #0
 __all__ = ['NAME', 'METHODS', 'SAMPLERS', 'GAUSSIANS', 'STAGE_SETTINGS', 'RUN_SETTINGS', 'SCORES_VERSION', 'LABELS',
@@ -323,35 +323,31 @@ def _f(v, se=None) -> str: return pm(v, se, digits=3)
 
 def results_table(m: dict) -> str:
     "Markdown table of seed 0's final scores per method from a metrics dict."
-    r = m['results']; ex = r['reference']['exact']
-    rows = ['| method | kNN KL(q‖p_HMC) | kNN KL(q‖p), one-sample | KL(q‖p) exact | KL(q‖p) lower bound (change of variables) | sd(τ) | P(τ>0) |',
-            '|---|---|---|---|---|---|---|']
-    for k in METHODS:
-        x = r[k]; s = x.get('summary', {})
-        rows.append(f"| {LABELS[k]} | {_f(x['kl_to_hmc_final'])} | {_f(x['kl_one_sample'])} | {_f(x.get('kl_exact'), x.get('kl_exact_se'))} "
-                    f"| {_f(x.get('kl_lower_bound'), x.get('kl_lower_bound_se'))} | {_f(s.get('sd', [None] * 2)[1], s.get('sd_se', [None] * 2)[1])} "
-                    f"| {_f(x['p_tau_positive'], x['p_tau_positive_se'])} |")
-    ref = r['reference']
-    rows.append(f"| exact posterior | {_f(ref['kl_to_hmc_exact_draws'])} | {_f(ref['kl_one_sample_exact_draws'])} | 0 | 0 | {_f(ex['sd'][1])} | 0.5 |")
-    rows.append("\nSeed 0. The kNN columns are biased low for samplers like AVB's (the exact posterior's own draws score "
-                f"{_f(ref['kl_one_sample_exact_draws'])} where the truth is 0); the change-of-variables column is a lower bound on the KL. "
-                "Neither can rank AVB against the Gaussians, so Figure 3's ranking is not established here (see the Eight Schools page).")
-    return '\n'.join(rows)
+    r = m['results']; ref = r['reference']; ex = ref['exact']
+    rows = [[LABELS[k], _f(x['kl_to_hmc_final']), _f(x['kl_one_sample']), _f(x.get('kl_exact'), x.get('kl_exact_se')),
+             _f(x.get('kl_lower_bound'), x.get('kl_lower_bound_se')), _f(s.get('sd', [None] * 2)[1], s.get('sd_se', [None] * 2)[1]),
+             _f(x['p_tau_positive'], x['p_tau_positive_se'])] for k in METHODS for x in [r[k]] for s in [x.get('summary', {})]]
+    rows.append(['exact posterior', _f(ref['kl_to_hmc_exact_draws']), _f(ref['kl_one_sample_exact_draws']), 0, 0, _f(ex['sd'][1]), 0.5])
+    head = ['method', 'kNN KL(q‖p_HMC)', 'kNN KL(q‖p), one-sample', 'KL(q‖p) exact', 'KL(q‖p) lower bound (change of variables)',
+            'sd(τ)', 'P(τ>0)']
+    return (md_table(head, rows) + "\n\nSeed 0. The kNN columns are biased low for samplers like AVB's (the exact posterior's "
+            f"own draws score {_f(ref['kl_one_sample_exact_draws'])} where the truth is 0); the change-of-variables column is a lower "
+            "bound on the KL. Neither can rank AVB against the Gaussians, so Figure 3's ranking is not established here (see the "
+            "Eight Schools page).")
 
 def seeds_table(m: dict) -> str:
     "Markdown table, one row per seed and method: KL (exact, or the lower bound), the Gaussians' gap to their optimum, tau's modes and spread."
-    r = m['results']; rows = ['| seed | method | KL(q‖p) | gap to the optimum | starts at the saddle | P(τ>0) | sd(τ) | E\\|τ\\| |', '|---|---|---|---|---|---|---|---|']
+    r = m['results']; rows = []
     for s, per in r['seeds'].items():
         for k in METHODS:
-            x = per[k]; sm = x['summary']
-            kl = f"{_f(x['kl_exact'], x['kl_exact_se'])}" if k in GAUSSIANS else f"≥ {_f(x['kl_lower_bound'], x['kl_lower_bound_se'])}"
-            gap = _f(x.get('gap_to_optimum'), x.get('gap_to_optimum_se')) if k in GAUSSIANS else '–'
-            sad = f"{sum(saddle_starts(m, s, k))} of {len(x['restarts']['elbo'])}" if k in GAUSSIANS else '–'
-            rows.append(f"| {s} | {LABELS[k]} | {kl} | {gap} | {sad} | {_f(sm['mass_tau_pos'], sm['mass_se'])} | {_f(sm['sd'][1], sm['sd_se'][1])} "
-                        f"| {_f(sm['abs_tau'], sm['abs_tau_se'])} |")
+            x = per[k]; sm = x['summary']; g = k in GAUSSIANS
+            rows.append([s, LABELS[k], _f(x['kl_exact'], x['kl_exact_se']) if g else f"≥ {_f(x['kl_lower_bound'], x['kl_lower_bound_se'])}",
+                         _f(x.get('gap_to_optimum'), x.get('gap_to_optimum_se')) if g else '–',
+                         f"{sum(saddle_starts(m, s, k))} of {len(x['restarts']['elbo'])}" if g else '–',
+                         _f(sm['mass_tau_pos'], sm['mass_se']), _f(sm['sd'][1], sm['sd_se'][1]), _f(sm['abs_tau'], sm['abs_tau_se'])])
     ex = r['reference']['exact']
-    rows.append(f"| | exact posterior | 0 | | | 0.5 | {_f(ex['sd'][1])} | {_f(ex['abs_tau'])} |")
-    return '\n'.join(rows)
+    rows.append(['', 'exact posterior', 0, '', '', 0.5, _f(ex['sd'][1]), _f(ex['abs_tau'])])
+    return md_table(['seed', 'method', 'KL(q‖p)', 'gap to the optimum', 'starts at the saddle', 'P(τ>0)', 'sd(τ)', 'E\\|τ\\|'], rows)
 
 def saddle_starts(m: dict, seed, method: str, margin: float = 0.2) -> list[bool]:
     r"For each start of a Gaussian fit: did it end more than `margin` nats above the family's optimum ($\mathrm{KL} = \log p(y) - \mathrm{ELBO}$)?"
@@ -361,27 +357,22 @@ def saddle_starts(m: dict, seed, method: str, margin: float = 0.2) -> list[bool]
 def moments_table(m: dict, seed=0) -> str:
     "Markdown table of q's posterior summary for `seed` against the exact posterior: moments, the two tau modes' masses, the largest KS distance."
     r, per = m['results'], _per_seed(m, seed); ex = r['reference']['exact']
-    rows = ['| | mean μ | sd μ | sd τ | E\\|τ\\| | sd η₁ | P(τ>0) | P(τ<0) | max KS D |', '|---|---|---|---|---|---|---|---|---|']
-    def row(name, s):
-        return (f"| {name} | {_f(s['mean'][0], s['mean_se'][0])} | {_f(s['sd'][0], s['sd_se'][0])} | {_f(s['sd'][1], s['sd_se'][1])} "
-                f"| {_f(s['abs_tau'], s['abs_tau_se'])} | {_f(s['sd'][2], s['sd_se'][2])} | {_f(s['mass_tau_pos'], s['mass_se'])} "
-                f"| {_f(s['mass_tau_neg'], s['mass_se'])} | {_f(max(s['ks']))} |")
-    rows += [row(LABELS[k], per[k]['summary']) for k in METHODS]
-    rows.append(row('exact draws', r['reference']['exact_draws']))
-    rows.append(f"| exact | {_f(ex['mean'][0])} | {_f(ex['sd'][0])} | {_f(ex['sd'][1])} | {_f(ex['abs_tau'])} | {_f(ex['sd'][2])} | 0.5 | 0.5 | 0 |")
-    return '\n'.join(rows)
+    row = lambda name, s: [name, _f(s['mean'][0], s['mean_se'][0]), _f(s['sd'][0], s['sd_se'][0]), _f(s['sd'][1], s['sd_se'][1]),
+                           _f(s['abs_tau'], s['abs_tau_se']), _f(s['sd'][2], s['sd_se'][2]), _f(s['mass_tau_pos'], s['mass_se']),
+                           _f(s['mass_tau_neg'], s['mass_se']), _f(max(s['ks']))]
+    rows = [row(LABELS[k], per[k]['summary']) for k in METHODS] + [row('exact draws', r['reference']['exact_draws'])]
+    rows.append(['exact', _f(ex['mean'][0]), _f(ex['sd'][0]), _f(ex['sd'][1]), _f(ex['abs_tau']), _f(ex['sd'][2]), 0.5, 0.5, 0])
+    return md_table(['', 'mean μ', 'sd μ', 'sd τ', 'E\\|τ\\|', 'sd η₁', 'P(τ>0)', 'P(τ<0)', 'max KS D'], rows)
 
 def ks_table(m: dict, seed=0) -> str:
     "Markdown table of each marginal's KS distance to the exact one, per method, for `seed`, with the critical values."
     r, per = m['results'], _per_seed(m, seed); c = r['reference']['ks_critical']
-    rows = ['| | ' + ' | '.join(ES_NAMES) + ' |', '|---|' + '---|' * 10]
-    rows += [f"| {LABELS[k]} | " + ' | '.join(f'{v:.3f}' for v in per[k]['summary']['ks']) + ' |' for k in METHODS]
-    rows.append('| exact draws | ' + ' | '.join(f'{v:.3f}' for v in r['reference']['exact_draws']['ks']) + ' |')
-    return '\n'.join(rows) + f"\n\nCritical values for {m['config']['n_eval']:,} i.i.d. draws: {c['p05']:.4f} (5%), {c['p001']:.4f} (0.1%)."
+    ks = lambda name, v: [name, *(f'{x:.3f}' for x in v)]
+    rows = [ks(LABELS[k], per[k]['summary']['ks']) for k in METHODS] + [ks('exact draws', r['reference']['exact_draws']['ks'])]
+    return (md_table(['', *ES_NAMES], rows) +
+            f"\n\nCritical values for {m['config']['n_eval']:,} i.i.d. draws: {c['p05']:.4f} (5%), {c['p001']:.4f} (0.1%).")
 
 def hmc_table(m: dict) -> str:
     "Markdown table of the HMC check against the exact posterior."
-    r = m['results']['hmc']
-    rows = ['| quantity | HMC | exact | MC s.e. | z |', '|---|---|---|---|---|']
-    rows += [f"| {k} | {v['hmc']:.4f} | {v['exact']:.4f} | {v['se']:.4f} | {v['z']:+.2f} |" for k, v in r['check']['rows'].items()]
-    return '\n'.join(rows)
+    return md_table(['quantity', 'HMC', 'exact', 'MC s.e.', 'z'], [[k, f"{v['hmc']:.4f}", f"{v['exact']:.4f}", f"{v['se']:.4f}", f"{v['z']:+.2f}"]
+                                                               for k, v in m['results']['hmc']['check']['rows'].items()])

@@ -19,14 +19,14 @@ from ..nets import (MLPTrunk, BlackBoxEncoder, GaussianEncoder, ACEncoder, ConvD
 from ..objectives import VAE, AVB, AVBAC
 from ..train import fit, TrainConfig
 from ..evaluate import elbo_values, ais_values
-from ..report import figure_data, plot_models, pm
+from ..report import figure_data, plot_models, pm, md_table
 from ..run import fingerprint as run_fingerprint, read_json, write_json, Slice, seconds_per_step, file_slice
 
 # %% auto #0
 __all__ = ['NAME', 'MODELS', 'PAPER_TABLE2', 'parse_model', 'MNISTConfig', 'release_model', 'conv0_adversary', 'aug2017_model',
            'make_model', 'test_sets', 'train_images', 'train_config', 'train_model', 'evaluate_model', 'fingerprint',
            'summarize', 'run_model', 'reproduce', 'run_slice', 'ingest_slice', 'table2', 'paired_ais', 'elbo_vs_ais',
-           'slice_model', 'ais_study_table']
+           'slice_model']
 
 # %% ../../nbs/13_mnist.ipynb #ed2c6b93
 NAME = 'mnist'
@@ -378,20 +378,18 @@ def table2(metrics: dict | None = None) -> str:
     static = any('static' in r for r in res.values())          # columns for the static test set only where it was run
     head = ['model', 'ELBO (paper)', 'AIS (paper)']
     if metrics: head += ['ELBO (ours)', 'AIS (ours)', *(['ELBO static', 'AIS static'] if static else []), 'steps']
-    rows = ['| ' + ' | '.join(head) + ' |', '|' + '---|' * len(head)]
+    rows = []
     for m in MODELS:
-        p, est = PAPER_TABLE2[m], not m.startswith('vae')
+        p, est, r = PAPER_TABLE2[m], not m.startswith('vae'), res.get(m)
         row = [m, pm(p['elbo'], p['elbo_se'], est), pm(p['ais'], p['ais_se'])]
-        if metrics:
-            r = res.get(m)
-            if r is None: row += ['not run'] + ['–'] * (len(head) - 4)
-            else:
-                s = r.get('static', {})
-                row += [pm(r['elbo'], r['elbo_se'], est), pm(r['ais'], r['ais_se']),
-                        *([pm(s.get('elbo'), s.get('elbo_se'), est), pm(s.get('ais'), s.get('ais_se'))] if static else []),
-                        f"{r['train_steps']:,}"]
-        rows.append('| ' + ' | '.join(row) + ' |')
-    return '\n'.join(rows)
+        if metrics and r is None: row += ['not run'] + ['–'] * (len(head) - 4)
+        elif metrics:
+            s = r.get('static', {})
+            row += [pm(r['elbo'], r['elbo_se'], est), pm(r['ais'], r['ais_se']),
+                    *([pm(s.get('elbo'), s.get('elbo_se'), est), pm(s.get('ais'), s.get('ais_se'))] if static else []),
+                    f"{r['train_steps']:,}"]
+        rows.append(row)
+    return md_table(head, rows)
 
 def paired_ais(metrics: dict, a: str, b: str) -> tuple[float, float] | None:
     "Mean AIS difference a - b over the same test examples, with its standard error (None if either lacks per-example values)."
@@ -430,22 +428,3 @@ def slice_model(name: str, preset: str = 'slice', root=None):
         raise ValueError(f"{path} does not hold {name}'s {' and '.join(k[:-1] for k in kept)} for preset {preset!r}")
     return m.eval().requires_grad_(False)
 
-
-# %% ../../nbs/13_mnist.ipynb #aisst2co
-def ais_study_table(study: dict) -> str:
-    "Markdown: each sweep setting's mean AIS and its paired difference to the longest chain; each BDMC run's bounds and gap."
-    sw = study.get('sweep', [])
-    if not sw: return 'no sweep rows'
-    ref = max(sw, key=lambda r: (r['T'], r['L']))
-    rv = torch.tensor(ref['values'], dtype=torch.float64)
-    rows = ['| schedule | L | T | AIS | minus T = %d, L = %d (paired) | seconds |' % (ref['T'], ref['L']), '|---|---|---|---|---|---|']
-    for r in sorted(sw, key=lambda r: (r['schedule'], r['L'], r['T'])):
-        v = torch.tensor(r['values'], dtype=torch.float64)
-        rows.append(f"| {r['schedule']} | {r['L']} | {r['T']} | {pm(*mean_se(v))} | {pm(*mean_se(v - rv))} | {r['seconds']:.0f} |")
-    bd = study.get('bdmc', [])
-    if bd:
-        rows += ['', '| BDMC: T | L | lower (forward AIS) | upper (reverse AIS) | gap | seconds |', '|---|---|---|---|---|---|']
-        for b in bd:
-            lo, up = (torch.tensor(b[k], dtype=torch.float64) for k in ('lower', 'upper'))
-            rows.append(f"| {b['T']} | {b['L']} | {pm(*mean_se(lo))} | {pm(*mean_se(up))} | {pm(*mean_se(up - lo))} | {b['seconds']:.0f} |")
-    return '\n'.join(rows)

@@ -17,7 +17,7 @@ from ..nets import DistinctXAdversary, MLPDecoder, mlp_encoder, gaussian_mlp_enc
 from ..objectives import VAE, AVB
 from ..train import fit, TrainConfig, TrainStep, make_batches
 from ..evaluate import table1_metrics, PAPER_TABLE1
-from ..report import fig5_data, fig6_latent, subsample
+from ..report import fig5_data, fig6_latent, subsample, md_table
 from ..run import read_json, write_json, timed
 
 # %% auto #0
@@ -158,12 +158,10 @@ def table1(m: dict) -> str:
         r, s = res[kind], fmt.format(res[kind][key])
         if key == 'log_likelihood': return s + f" (grid ± {r['log_likelihood_grid_error']:.1g})"
         return s + (f" ± {fmt.format(r[key + '_se'])}" if key + '_se' in r else '')
-    rows = ['| | VAE (paper) | VAE (ours) | AVB (paper) | AVB (ours) |', '|---|---|---|---|---|']
-    for key, label, fmt in TABLE1_ROWS:
-        rows.append(f'| {label} | ' + ' | '.join(f"{fmt.format(PAPER_TABLE1[k][key])} | {cell(k, key, fmt)}" for k in MODELS) + ' |')
-    rows.append(f"\nOptimum log-likelihood: -log 4 = {LOG_LIK_OPTIMUM_2X2:.3f}. AVB's ELBO is the adversary's estimate "
-                "(not a bound); the VAE's is exact up to Monte Carlo error.")
-    return '\n'.join(rows)
+    rows = [[label, *(c for k in MODELS for c in (fmt.format(PAPER_TABLE1[k][key]), cell(k, key, fmt)))] for key, label, fmt in TABLE1_ROWS]
+    return (md_table(['', 'VAE (paper)', 'VAE (ours)', 'AVB (paper)', 'AVB (ours)'], rows) +
+            f"\n\nOptimum log-likelihood: -log 4 = {LOG_LIK_OPTIMUM_2X2:.3f}. AVB's ELBO is the adversary's estimate "
+            "(not a bound); the VAE's is exact up to Monte Carlo error.")
 
 def timing_note(m: dict) -> str:
     "Wall time, device and per-step costs from a metrics dict."

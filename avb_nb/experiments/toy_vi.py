@@ -17,6 +17,7 @@ from ..objectives import AVBVI
 from ..gaussian_vi import GaussianVI
 from ..train import fit, TrainConfig
 from ..evaluate import knn_kl_one_sample
+from ..report import md_table
 
 # %% auto #0
 __all__ = ['NAME', 'S_BANANA', 'TARGETS', 'METHODS', 'log_ring', 'log_banana', 'grid_log_density', 'target_moments',
@@ -184,11 +185,11 @@ def kl_table(m: dict) -> str:
     seeds = list(m['results'].get('seeds', {}).values())
     head = [f'KL(q‖p), {t}' for t in targets]
     if len(seeds) > 1: head += [f'{t}: median [min, max] over {len(seeds)} seeds' for t in targets]
-    rows = ['| method | ' + ' | '.join(head) + ' |', '|---|' + '---|' * len(head)]
+    rows = []
     for meth in kl:
         cells = [f'{kl[meth][t]:.3f}' for t in targets]
         if len(seeds) > 1:
             v = {t: np.array([s[meth][t] for s in seeds]) for t in targets}
             cells += [f'{np.median(v[t]):.3f} [{v[t].min():.3f}, {v[t].max():.3f}]' for t in targets]
-        rows.append(f'| {meth} | ' + ' | '.join(cells) + ' |')
-    return '\n'.join(rows)
+        rows.append([meth, *cells])
+    return md_table(['method', *head], rows)
