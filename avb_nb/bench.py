@@ -9,8 +9,7 @@ from pathlib import Path
 import torch
 from torch import nn
 from .core import get_device, seed_everything, provenance, atomic_write_text, sync
-from .nets import (conv_encoder, gaussian_conv_encoder, ac_conv_encoder, conv_decoder28, conv_adversary,
-                         mlp_encoder, gaussian_mlp_encoder, ac_mlp_encoder, MLPDecoder, mlp_adversary)
+from .nets import release_nets, mlp_encoder, gaussian_mlp_encoder, ac_mlp_encoder, MLPDecoder, mlp_adversary
 from .objectives import VAE, AVB, AVBAC
 from .evaluate import ais_throughput, ais_log_likelihood
 from .train import TrainConfig, TrainStep, fit
@@ -21,13 +20,12 @@ __all__ = ['PAPER_AIS', 'GOALS', 'PAIRS', 'bench_models', 'time_step', 'ais_benc
 
 # %% ../nbs/09_bench.ipynb #9a491c58
 def bench_models(nets: str, z_dim: int | None = None) -> tuple[dict[str, nn.Module], tuple, int]:
-    """`({'VAE': ..., 'AVB': ..., 'AVB+AC': ...}, example shape, batch size)` for `nets` = 'mnist', 'synthetic' or 'mlp'
-    (binarized-MNIST-sized 300-unit MLPs: the ratio benchmark's VAE and AVB share trunk widths and decoder)."""
+    """`({'VAE': ..., 'AVB': ..., 'AVB+AC': ...}, example shape, batch size)` for `nets` = 'mnist' (Table 2's release nets),
+    'synthetic' or 'mlp' (binarized-MNIST-sized 300-unit MLPs: the ratio benchmark's VAE and AVB share trunk widths and decoder)."""
     if nets == 'mnist':
         z = z_dim or 8
-        return {'VAE': VAE(gaussian_conv_encoder(z), conv_decoder28(z)),
-                'AVB': AVB(conv_encoder(z), conv_decoder28(z), conv_adversary(z)),
-                'AVB+AC': AVBAC(ac_conv_encoder(z), conv_decoder28(z), conv_adversary(z))}, (784,), 128
+        make = lambda cls, kind: cls(*(n for n in release_nets(kind, z) if n is not None))
+        return {'VAE': make(VAE, 'vae'), 'AVB': make(AVB, 'avb'), 'AVB+AC': make(AVBAC, 'avb_ac')}, (784,), 64
     if nets == 'synthetic':
         z = z_dim or 2
         return {'VAE': VAE(gaussian_mlp_encoder(4, z), MLPDecoder(z, (4,))),
@@ -73,9 +71,9 @@ def time_step(model: nn.Module, x: torch.Tensor, steps: int = 10, warmup: int = 
 PAPER_AIS = dict(examples=2048, chains=5, steps=1000, leapfrog=10)   # the paper's AIS protocol (Table 2)
 
 def ais_bench(device, z_dim: int = 8, examples: int = 64, chains: int = 5, steps: int = 10) -> dict:
-    "AIS throughput on the paper's MNIST decoder (untrained: the cost does not depend on the weights), and the time the paper's protocol would take at that rate."
+    "AIS throughput on Table 2's decoder (the release `conv1`, untrained: the cost does not depend on the weights), and the time the paper's protocol would take at that rate."
     seed_everything(0)
-    dec = conv_decoder28(z_dim).to(device).eval()
+    dec = release_nets('vae', z_dim)[1].to(device).eval()
     for p in dec.parameters(): p.requires_grad_(False)
     x = torch.bernoulli(torch.full((examples, 784), 0.3)).to(device)
     r = ais_throughput(dec.log_prob, z_dim, x, device, n_chains=chains, n_steps=steps, n_leapfrog=PAPER_AIS['leapfrog'])

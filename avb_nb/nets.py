@@ -10,12 +10,12 @@ from torch import nn
 import torch.nn.functional as F
 
 # %% auto #0
-__all__ = ['mlp', 'init_small_', 'MLPTrunk', 'ConvTrunk', 'BlackBoxEncoder', 'mlp_encoder', 'conv_encoder', 'GaussianEncoder',
-           'gaussian_mlp_encoder', 'gaussian_conv_encoder', 'BasisMLPs', 'ACEncoder', 'ac_mlp_encoder',
-           'ac_conv_encoder', 'Decoder', 'MLPDecoder', 'ConvDecoder', 'conv_decoder28', 'conv_decoder64', 'ResBlock',
-           'InjectedStage', 'check_widths', 'ResNetTrunk', 'InjectedResNetDecoder', 'leaky_relu', 'Adversary',
-           'mlp_adversary', 'conv_adversary', 'DistinctXAdversary', 'NeuralSampler', 'ZAdversary', 'ResidualZAdversary',
-           'DataDiscriminator', 'StridedConvTrunk', 'SoftplusConvDecoder', 'glorot_init_', 'Conv0Trunk']
+__all__ = ['mlp', 'init_small_', 'MLPTrunk', 'ConvTrunk', 'BlackBoxEncoder', 'mlp_encoder', 'GaussianEncoder',
+           'gaussian_mlp_encoder', 'BasisMLPs', 'ACEncoder', 'ac_mlp_encoder', 'Decoder', 'MLPDecoder', 'ConvDecoder',
+           'ResBlock', 'InjectedStage', 'check_widths', 'ResNetTrunk', 'InjectedResNetDecoder', 'leaky_relu',
+           'Adversary', 'mlp_adversary', 'conv_adversary', 'DistinctXAdversary', 'NeuralSampler', 'ZAdversary',
+           'ResidualZAdversary', 'DataDiscriminator', 'StridedConvTrunk', 'SoftplusConvDecoder', 'glorot_init_',
+           'Conv0Trunk', 'conv0_adversary', 'release_nets', 'aug2017_nets']
 
 # %% ../nbs/03_nets.ipynb #fb38b9ec
 def mlp(sizes, act=nn.ELU, out_act=None) -> nn.Sequential:
@@ -107,11 +107,6 @@ def mlp_encoder(x_dim: int, z_dim: int, hidden=(512, 512), eps_dim: int = 64) ->
     "Black-box MLP encoder `[x, eps] -> hidden (eps added to every hidden layer) -> z` (synthetic set: 2x512 ELU)."
     return BlackBoxEncoder(MLPTrunk(x_dim, hidden, eps_dim), z_dim)
 
-def conv_encoder(z_dim: int, img_shape=(1, 28, 28), widths=(64, 128, 256, 512), strides=(1, 1, 2, 2),
-                 eps_dim: int = 32) -> BlackBoxEncoder:
-    r"Black-box conv encoder for MNIST (paper: 4 convs 5x5, 64-128-256-512, strides 1,1,2,2, 32-d noise $\epsilon$)."
-    return BlackBoxEncoder(ConvTrunk(img_shape, widths, strides, eps_dim), z_dim)
-
 # %% ../nbs/03_nets.ipynb #31ca94ae
 class GaussianEncoder(nn.Module):
     r"Diagonal Gaussian $q_\phi(z \mid x) = \mathcal N(\mu(x), \operatorname{diag}\sigma(x)^2)$; `forward(x) -> (mu, log_sigma)`."
@@ -133,10 +128,6 @@ class GaussianEncoder(nn.Module):
 def gaussian_mlp_encoder(x_dim: int, z_dim: int, hidden=(512, 512)) -> GaussianEncoder:
     "Diagonal Gaussian MLP encoder."
     return GaussianEncoder(MLPTrunk(x_dim, hidden), z_dim)
-
-def gaussian_conv_encoder(z_dim: int, img_shape=(1, 28, 28), widths=(64, 128, 256, 512), strides=(1, 1, 2, 2)) -> GaussianEncoder:
-    "Diagonal Gaussian conv encoder (same trunk as `conv_encoder`, without noise)."
-    return GaussianEncoder(ConvTrunk(img_shape, widths, strides), z_dim)
 
 # %% ../nbs/03_nets.ipynb #65260fe5
 class BasisMLPs(nn.Module):
@@ -193,13 +184,6 @@ def ac_mlp_encoder(x_dim: int, z_dim: int, hidden=(512, 512), n_bases: int = 16,
     "AC encoder with an MLP coefficient network."
     return ACEncoder(MLPTrunk(x_dim, hidden), z_dim, n_bases, eps_dim)
 
-def ac_conv_encoder(z_dim: int, img_shape=(1, 28, 28), widths=(64, 128, 256, 512), strides=(1, 1, 2, 2),
-                    n_bases: int | None = None, eps_dim: int | None = None) -> ACEncoder:
-    "AC conv encoder for MNIST; defaults as the authors: 8-d -> 16 bases of 32-d noise, otherwise 32 bases of 64-d noise."
-    n_bases = n_bases or (16 if z_dim <= 8 else 32)
-    eps_dim = eps_dim or (32 if z_dim <= 8 else 64)
-    return ACEncoder(ConvTrunk(img_shape, widths, strides), z_dim, n_bases, eps_dim)
-
 # %% ../nbs/03_nets.ipynb #7531cd03
 class Decoder(nn.Module):
     "Base decoder: subclasses define `net` (z -> flat params); gives `forward`, `log_prob`, `mean`."
@@ -246,7 +230,7 @@ def _up(a, b, stride=2):
 
 class ConvDecoder(Decoder):
     """DCGAN-style decoder: linear -> (widths[0], base, base) -> transposed convs (x `strides`, default 2 each) -> conv
-    to channels. Defaults: 28x28x1 (base 7, widths 256-128-64); use `conv_decoder64` for 64x64."""
+    to channels. Defaults: 28x28x1 (base 7, widths 256-128-64); 64x64: base 4 and four strides of 2."""
     def __init__(self, z_dim: int, x_shape=(1, 28, 28), widths=(256, 128, 64), base: int = 7, act=nn.ELU, strides=None, **kw):
         super().__init__(z_dim, x_shape, **kw)
         strides = tuple(strides or (2,) * (len(widths) - 1))
@@ -257,14 +241,6 @@ class ConvDecoder(Decoder):
         for a, b, s in zip(widths[:-1], widths[1:], strides): layers += [_up(a, b, s), act()]
         layers += [nn.Conv2d(widths[-1], x_shape[0], 5, padding=2), nn.Flatten(1)]
         self.net = nn.Sequential(*layers)
-
-def conv_decoder28(z_dim: int, **kw) -> ConvDecoder:
-    "DCGAN-style decoder for 28x28 MNIST (Bernoulli logits by default)."
-    return ConvDecoder(z_dim, (1, 28, 28), (256, 128, 64), 7, **kw)
-
-def conv_decoder64(z_dim: int, channels: int = 3, widths=(512, 256, 128, 64, 32), **kw) -> ConvDecoder:
-    "DCGAN-style decoder for 64x64 images (base 4, doubled four times)."
-    return ConvDecoder(z_dim, (channels, 64, 64), widths, 4, **kw)
 
 # %% ../nbs/03_nets.ipynb #730961fe
 class ResBlock(nn.Module):
@@ -528,3 +504,37 @@ class Conv0Trunk(nn.Module):
             if self.eps_dim: h = h + self.noise[i](eps).view_as(h)
             h = F.elu(h)
         return h.flatten(1)
+
+# %% ../nbs/03_nets.ipynb #t2netsco
+def conv0_adversary(z_dim: int, hidden=(1024, 1024, 1024), inner_dim: int = 8192) -> Adversary:
+    "The authors' fully connected `conv0` adversary on the raw x (both MNIST net sets): Glorot init, outputs at std 1e-5."
+    adv = glorot_init_(mlp_adversary(784, z_dim, hidden, inner_dim, theta_act=nn.ELU, small_s=False))
+    for out in (adv.theta[-2], adv.Tx[-1], adv.Tz[-1]): init_small_(out)
+    return adv
+
+def release_nets(kind: str, z_dim: int, eps_dim: int = 16, adv_hidden=(1024, 1024, 1024), adv_inner: int = 8192,
+                 basis_hidden=(128, 128, 128)) -> tuple:
+    """`(encoder, decoder, adversary)` of the authors' release nets (fecd72a) for `kind` 'vae' (no adversary: None),
+    'avb' or 'avb_ac': `conv1` / `conv1_ac` / VAE `conv1` encoders, the 5-layer `conv1` decoder, the `conv0` adversary."""
+    if kind not in ('vae', 'avb', 'avb_ac'): raise ValueError(f"kind must be 'vae', 'avb' or 'avb_ac', got {kind!r}")
+    dec = glorot_init_(SoftplusConvDecoder(z_dim))
+    if kind == 'vae': return glorot_init_(GaussianEncoder(StridedConvTrunk(widths=(16, 32, 32), fc=300, act=nn.Softplus), z_dim)), dec, None
+    adv = conv0_adversary(z_dim, adv_hidden, adv_inner)
+    if kind == 'avb':
+        enc = glorot_init_(BlackBoxEncoder(StridedConvTrunk(eps_dim=eps_dim), z_dim)); init_small_(enc.head)
+        return enc, dec, adv
+    enc = glorot_init_(ACEncoder(StridedConvTrunk(), z_dim, 32, 16 if z_dim <= 8 else 64, basis_hidden)); init_small_(enc.z0)
+    return enc, dec, adv
+
+def aug2017_nets(kind: str, z_dim: int, eps_dim: int = 32, adv_hidden=(1024, 1024, 1024), adv_inner: int = 8192,
+                 basis_hidden=(128, 128, 128)) -> tuple:
+    """`(encoder, decoder, adversary)` of the authors' Aug-2017 AVB nets (8ab8d94; the 8-d scripts' noise and bases as fixed
+    in ee29153) for `kind` 'avb' or 'avb_ac': `conv0` / `conv0_ac` encoders, the `conv0` decoder, the `conv0` adversary."""
+    if kind not in ('avb', 'avb_ac'):
+        raise ValueError(f"the Aug-2017 nets are AVB's ('avb' or 'avb_ac'), got {kind!r}: the authors' VAE scripts kept the release nets")
+    dec = glorot_init_(ConvDecoder(z_dim, (1, 28, 28), (512, 256, 128, 64), 7, strides=(2, 2, 1)))
+    adv = conv0_adversary(z_dim, adv_hidden, adv_inner)
+    if kind == 'avb': return glorot_init_(BlackBoxEncoder(Conv0Trunk(eps_dim=eps_dim), z_dim)), dec, adv
+    n_bases, noise = (16, 32) if z_dim <= 8 else (32, 64)
+    enc = glorot_init_(ACEncoder(Conv0Trunk(), z_dim, n_bases, noise, basis_hidden)); init_small_(enc.z0)
+    return enc, dec, adv

@@ -2,7 +2,7 @@
 
 Measures, side by side in one run on one device, with the library's own code:
   * the training step (`train.TrainStep`: Algorithm 1, simultaneous updates, fused Adam) of the five Table 2 models
-    built by `experiments.mnist.release_model` (the authors' release nets, commit fecd72a), eagerly and as a
+    built by `nets.release_nets` (the authors' release nets, commit fecd72a), eagerly and as a
     captured CUDA graph (`TrainConfig(cuda_graph=True)`), at several batch sizes, in TF32 and bfloat16 autocast;
   * AIS: one decoder log-density gradient at 2048 examples x 5 chains (eager and graph), and the library's
     `ais_log_likelihood` per annealing step.
@@ -10,7 +10,7 @@ Every measurement is written to OUT/calibration.json as soon as it is taken (too
 data stand in for MNIST: only time is measured. The files committed on 2026-11-27 were written by an earlier
 version (commit 4a79f26) that also timed the AC basis MLPs as a loop and five models' graphs on five streams.
 
-With `--arch aug2017` the same measurements cover the authors' Aug-2017 AVB nets (`experiments.mnist.aug2017_model`,
+With `--arch aug2017` the same measurements cover the authors' Aug-2017 AVB nets (`nets.aug2017_nets`,
 commit 8ab8d94: the three AVB models at their batch of 128, in float32 as the slices run and in TF32; their decoder's
 AIS gradient at 2048 x 5 rows; the library's AIS per annealing step at 256 x 5 rows), to size a slice of that preset.
 

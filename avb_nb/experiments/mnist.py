@@ -13,9 +13,8 @@ import torch
 from ..core import (Config, mean_se, get_device, seed_everything, save_metrics, results_dir, atomic_save,
                          load_checkpoint, device_name, git_commit)
 from ..data import load_mnist, load_binarized_mnist
-from torch import nn
-from ..nets import (MLPTrunk, BlackBoxEncoder, GaussianEncoder, ACEncoder, ConvDecoder, MLPDecoder, mlp_adversary,
-                         StridedConvTrunk, SoftplusConvDecoder, Conv0Trunk, glorot_init_, init_small_)
+from ..nets import (MLPTrunk, BlackBoxEncoder, GaussianEncoder, ACEncoder, MLPDecoder, mlp_adversary, release_nets,
+                         aug2017_nets)
 from ..objectives import VAE, AVB, AVBAC
 from ..train import fit, TrainConfig
 from ..evaluate import elbo_values, ais_values
@@ -23,10 +22,9 @@ from ..report import figure_data, plot_models, pm, md_table
 from ..run import fingerprint as run_fingerprint, read_json, write_json, Slice, seconds_per_step, file_slice
 
 # %% auto #0
-__all__ = ['NAME', 'MODELS', 'PAPER_TABLE2', 'parse_model', 'MNISTConfig', 'release_model', 'conv0_adversary', 'aug2017_model',
-           'make_model', 'test_sets', 'train_images', 'train_config', 'train_model', 'evaluate_model', 'fingerprint',
-           'summarize', 'run_model', 'reproduce', 'run_slice', 'ingest_slice', 'table2', 'paired_ais', 'elbo_vs_ais',
-           'slice_model']
+__all__ = ['NAME', 'MODELS', 'PAPER_TABLE2', 'parse_model', 'MNISTConfig', 'make_model', 'test_sets', 'train_images',
+           'train_config', 'train_model', 'evaluate_model', 'fingerprint', 'summarize', 'run_model', 'reproduce',
+           'run_slice', 'ingest_slice', 'table2', 'paired_ais', 'elbo_vs_ais', 'slice_model']
 
 # %% ../../nbs/13_mnist.ipynb #ed2c6b93
 NAME = 'mnist'
@@ -136,49 +134,21 @@ class MNISTConfig(Config):
         return dict(n_steps=self.ais_steps, n_chains=self.ais_chains, n_leapfrog=self.ais_leapfrog, schedule=self.ais_schedule)
 
 # %% ../../nbs/13_mnist.ipynb #fd1d6d7d
-def release_model(kind: str, d: int, cfg: MNISTConfig):
-    """The authors' release nets (fecd72a): VAE `conv1` encoder, AVB `conv1` / AVB+AC `conv1_ac` encoders
-    (32 bases; 16-d noise at 8 latent dimensions, 64-d at 32), the 5-layer `conv1` decoder and the fully
-    connected `conv0` adversary on the raw x; Glorot init, outputs the authors start near zero at std 1e-5."""
-    dec = glorot_init_(SoftplusConvDecoder(d))
-    if kind == 'vae':
-        return VAE(glorot_init_(GaussianEncoder(StridedConvTrunk(widths=(16, 32, 32), fc=300, act=nn.Softplus), d)), dec)
-    adv = conv0_adversary(d, cfg)
-    trunk = StridedConvTrunk(widths=(64, 128, 256), fc=800, eps_dim=cfg.eps_dim if kind == 'avb' else 0)
-    if kind == 'avb':
-        enc = glorot_init_(BlackBoxEncoder(trunk, d)); init_small_(enc.head)
-        return AVB(enc, dec, adv)
-    enc = glorot_init_(ACEncoder(trunk, d, 32, 16 if d <= 8 else 64, cfg.basis_hidden)); init_small_(enc.z0)
-    return AVBAC(enc, dec, adv)
-
-def conv0_adversary(d: int, cfg: MNISTConfig):
-    "The authors' fully connected `conv0` adversary on the raw x (both net sets), Glorot init, outputs at std 1e-5."
-    adv = glorot_init_(mlp_adversary(784, d, cfg.adv_hidden, cfg.adv_inner, theta_act=nn.ELU, small_s=False))
-    for out in (adv.theta[-2], adv.Tx[-1], adv.Tz[-1]): init_small_(out)
-    return adv
-
-def aug2017_model(kind: str, d: int, cfg: MNISTConfig):
-    """The authors' Aug-2017 AVB nets (8ab8d94; noise and bases of the 8-d scripts as fixed in ee29153): `conv0` /
-    `conv0_ac` encoders, the `conv0` decoder (dense to 7x7x512, then 14x14x256, 28x28x128, 28x28x64, logits) and the
-    release's `conv0` adversary; 16 bases of 32-d noise at 8 latent dimensions, 32 of 64-d at 32."""
-    if kind == 'vae': raise ValueError("the Aug-2017 nets have no VAE (the authors' VAE scripts kept the release nets)")
-    dec = glorot_init_(ConvDecoder(d, (1, 28, 28), (512, 256, 128, 64), 7, strides=(2, 2, 1)))
-    if kind == 'avb': return AVB(glorot_init_(BlackBoxEncoder(Conv0Trunk(eps_dim=cfg.eps_dim), d)), dec, conv0_adversary(d, cfg))
-    n_bases, eps_dim = (16, 32) if d <= 8 else (32, 64)
-    enc = glorot_init_(ACEncoder(Conv0Trunk(), d, n_bases, eps_dim, cfg.basis_hidden)); init_small_(enc.z0)
-    return AVBAC(enc, dec, conv0_adversary(d, cfg))
-
 def make_model(name: str, cfg: MNISTConfig):
-    "The model `name` (one of MODELS) with the networks of `cfg`."
+    "The model `name` (one of MODELS) with the networks of `cfg`: the authors' (`nets.release_nets`, `nets.aug2017_nets`) or MLPs."
     kind, d = parse_model(name)
-    if cfg.arch == 'release': return release_model(kind, d, cfg)
-    if cfg.arch == 'aug2017': return aug2017_model(kind, d, cfg)
-    dec = MLPDecoder(d, (784,), cfg.mlp_hidden)
-    if kind == 'vae': return VAE(GaussianEncoder(MLPTrunk(784, cfg.mlp_hidden), d), dec)
-    adv = mlp_adversary(784, d, cfg.mlp_hidden, cfg.adv_inner)
-    if kind == 'avb': return AVB(BlackBoxEncoder(MLPTrunk(784, cfg.mlp_hidden, cfg.eps_dim), d), dec, adv)
-    n_bases, eps_dim = (16, 32) if d <= 8 else (32, 64)          # the authors' basis counts
-    return AVBAC(ACEncoder(MLPTrunk(784, cfg.mlp_hidden), d, n_bases, eps_dim, cfg.basis_hidden), dec, adv)
+    if cfg.arch == 'mlp':
+        dec = MLPDecoder(d, (784,), cfg.mlp_hidden)
+        if kind == 'vae': enc, adv = GaussianEncoder(MLPTrunk(784, cfg.mlp_hidden), d), None
+        else:
+            adv = mlp_adversary(784, d, cfg.mlp_hidden, cfg.adv_inner)
+            n_bases, eps_dim = (16, 32) if d <= 8 else (32, 64)          # the authors' basis counts
+            enc = (BlackBoxEncoder(MLPTrunk(784, cfg.mlp_hidden, cfg.eps_dim), d) if kind == 'avb' else
+                   ACEncoder(MLPTrunk(784, cfg.mlp_hidden), d, n_bases, eps_dim, cfg.basis_hidden))
+    else:
+        nets = release_nets if cfg.arch == 'release' else aug2017_nets
+        enc, dec, adv = nets(kind, d, cfg.eps_dim, cfg.adv_hidden, cfg.adv_inner, cfg.basis_hidden)
+    return VAE(enc, dec) if kind == 'vae' else AVB(enc, dec, adv) if kind == 'avb' else AVBAC(enc, dec, adv)
 
 # %% ../../nbs/13_mnist.ipynb #5f2551b3
 def test_sets(cfg: MNISTConfig, data=None) -> dict:
