@@ -12,7 +12,7 @@ import numpy as np
 import torch
 import matplotlib.pyplot as plt
 from ..core import (Config, mean_se, get_device, seed_everything, save_metrics, load_metrics, results_dir,
-                         atomic_write_text, device_name)
+                         atomic_write_text, device_name, load_checkpoint)
 from ..data import celeba_files, load_celeba, split_celeba
 from ..nets import check_widths, BlackBoxEncoder, ResNetTrunk, InjectedResNetDecoder, conv_adversary
 from ..objectives import AVB
@@ -189,12 +189,6 @@ def train_config(cfg: CelebAConfig, device) -> TrainConfig:
     "The `TrainConfig` of the experiment: Algorithm 1 with simultaneous updates, no binarization."
     return TrainConfig.of(cfg, device, log_every=min(cfg.log_every, cfg.steps), checkpoint_every=min(cfg.checkpoint_every, cfg.steps))
 
-def _checkpoint_step(path: Path) -> int:
-    if not path.exists(): return 0
-    try: return int(torch.load(path, map_location='cpu', weights_only=False, mmap=True)['step'])
-    except Exception as e:
-        raise RuntimeError(f"checkpoint {path} is unreadable ({type(e).__name__}: {e}); delete it to start afresh") from e
-
 def train_evaluate(cfg: CelebAConfig, d: dict, device, out: Path, progress: bool = True, t0: float | None = None) -> dict:
     """Train AVB of `cfg` on the split `d` (from `load_split`), resuming from `out/checkpoint.pt`; evaluate on the test
     images and write `out/metrics.json` and the three figures."""
@@ -205,7 +199,7 @@ def train_evaluate(cfg: CelebAConfig, d: dict, device, out: Path, progress: bool
                          "lower batch_size or use more images")
     seed_everything(cfg.seed)
     model = make_model(cfg).to(device)
-    start = _checkpoint_step(out/'checkpoint.pt')
+    start = int((load_checkpoint(out/'checkpoint.pt') or {}).get('step', 0))     # where `fit` resumes
     t1 = time.time()
     hist = fit(model, d['train'], train_config(cfg, device), out, progress=progress)
     train_s = time.time() - t1
