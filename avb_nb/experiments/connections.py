@@ -13,7 +13,7 @@ import torch
 from torch import nn
 import torch.nn.functional as F
 import matplotlib.pyplot as plt
-from ..core import Config, get_device, seed_everything, save_metrics, results_dir
+from ..core import Config, get_device, seed_everything, save_metrics, results_dir, mean_se
 from ..data import synthetic_2x2, load_mnist, LOG_LIK_OPTIMUM_2X2
 from ..nets import (MLPDecoder, mlp_encoder, mlp_adversary, DistinctXAdversary, ZAdversary, DataDiscriminator, ConvTrunk,
                          ConvDecoder, BlackBoxEncoder, conv_adversary)
@@ -155,12 +155,11 @@ def arm_summary(runs: list[dict]) -> dict:
     "Non-finite count and log-likelihood statistics over the seeds of one arm."
     ok = [r for r in runs if r['status'] == 'ok']
     ll = np.array([r['log_likelihood'] for r in ok])
-    n = len(ll)
+    n = len(ll); mean, se = mean_se(ll) if n else (float('nan'),) * 2
     return dict(n_runs=len(runs), n_nonfinite=len(runs) - n, nonfinite_rate=(len(runs) - n) / max(len(runs), 1),
                 log_likelihoods=ll.tolist(), seeds_ok=[r['seed'] for r in ok],
-                log_likelihood_mean=float(ll.mean()) if n else float('nan'),
+                log_likelihood_mean=mean, log_likelihood_se=se,
                 log_likelihood_sd=float(ll.std(ddof=1)) if n > 1 else float('nan'),
-                log_likelihood_se=float(ll.std(ddof=1) / math.sqrt(n)) if n > 1 else float('nan'),
                 log_likelihood_min=float(ll.min()) if n else float('nan'),
                 log_likelihood_max=float(ll.max()) if n else float('nan'),
                 kl_qz_pz_mean=float(np.mean([r['kl_qz_pz'] for r in ok])) if n else float('nan'),
@@ -202,11 +201,9 @@ def evaluate_mnist(model, x: torch.Tensor, cfg: ConnectionsConfig) -> dict:
     logits = model.decoder(z).flatten(1)
     bce = F.binary_cross_entropy_with_logits(logits, x, reduction='none').sum(1)
     l1 = (torch.sigmoid(logits) - x).abs().sum(1)
-    se = lambda v: (v.std() / math.sqrt(len(v))).item()
-    r = dict(reconstruction_bce=bce.mean().item(), reconstruction_bce_se=se(bce), reconstruction_l1=l1.mean().item(),
-             reconstruction_l1_se=se(l1), kl_qz_pz=knn_kl_one_sample(z.double().cpu(), log_std_normal, k=cfg.k))
-    if isinstance(model, AVB):
-        e = model.elbo(x); r.update(elbo=e.mean().item(), elbo_se=se(e), elbo_kind='adversary estimate')
+    r = dict(zip(('reconstruction_bce', 'reconstruction_bce_se', 'reconstruction_l1', 'reconstruction_l1_se'), (*mean_se(bce), *mean_se(l1))),
+             kl_qz_pz=knn_kl_one_sample(z.double().cpu(), log_std_normal, k=cfg.k))
+    if isinstance(model, AVB): r.update(zip(('elbo', 'elbo_se'), mean_se(model.elbo(x))), elbo_kind='adversary estimate')
     return r
 
 def run_mnist(cfg: ConnectionsConfig, device, data=None, progress: bool = False, folder: Path | None = None) -> dict:
