@@ -237,7 +237,7 @@ class AISResult:
     @property
     def stderr(self) -> float:
         "Standard error of the mean over examples (sampling of x)."
-        return (self.log_px.std() / math.sqrt(len(self.log_px))).item() if len(self.log_px) > 1 else float('nan')
+        return mean_se(self.log_px)[1]
     def __repr__(self):
         return (f"AISResult(mean log p(x) = {self.mean:.3f} +- {self.stderr:.3f} over {len(self.log_px)} examples, "
                 f"{self.log_w.shape[0]} chains, accept {self.accept:.2f}, {self.seconds:.1f} s)")

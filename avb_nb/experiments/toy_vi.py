@@ -11,7 +11,7 @@ from typing import ClassVar
 import numpy as np
 import torch
 import matplotlib.pyplot as plt
-from ..core import Config, get_device, seed_everything, save_metrics, results_dir
+from ..core import Config, get_device, seed_everything, save_metrics, results_dir, mean_se
 from ..nets import NeuralSampler, ZAdversary, ResidualZAdversary
 from ..objectives import AVBVI
 from ..gaussian_vi import GaussianVI
@@ -124,7 +124,7 @@ def kl_to_target(model, log_p, logZ: float, n: int, k: int = 3) -> dict:
     out = dict(kl_knn=float(knn_kl_one_sample(z, log_p_norm, k=k)))
     if isinstance(model, GaussianVI):
         d = (model.q().log_prob(z.float()).double() - log_p_norm(z))
-        out.update(kl_exact=d.mean().item(), kl_exact_se=(d.std() / math.sqrt(n)).item())
+        out.update(zip(('kl_exact', 'kl_exact_se'), mean_se(d)))
     out['kl'] = out.get('kl_exact', out['kl_knn'])
     return out
 
