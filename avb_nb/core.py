@@ -243,11 +243,12 @@ def atomic_save(obj, path: str | Path) -> Path:
         Path(tmp).unlink(missing_ok=True); raise
     return path
 
-def load_checkpoint(path: str | Path, map_location='cpu'):
-    "The object saved at `path`, or None if there is no file; a corrupt file is a clear error."
+def load_checkpoint(path: str | Path, map_location='cpu', mmap: bool = False):
+    """The object saved at `path`, or None if there is no file; a corrupt file is a clear error. `mmap` maps the file
+    instead of reading it: cheap when only a small entry (a step count) of a large checkpoint is needed."""
     path = Path(path)
     if not path.exists(): return None
-    try: return torch.load(path, map_location=map_location, weights_only=False)
+    try: return torch.load(path, map_location=map_location, weights_only=False, mmap=mmap)
     except Exception as e:
         raise RuntimeError(f"checkpoint {path} is unreadable ({type(e).__name__}: {e}); "
                            "delete it to start afresh.") from e

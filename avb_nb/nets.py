@@ -15,7 +15,7 @@ __all__ = ['mlp', 'init_small_', 'MLPTrunk', 'ConvTrunk', 'BlackBoxEncoder', 'ml
            'ResBlock', 'InjectedStage', 'check_widths', 'ResNetTrunk', 'InjectedResNetDecoder', 'leaky_relu',
            'Adversary', 'mlp_adversary', 'conv_adversary', 'DistinctXAdversary', 'NeuralSampler', 'ZAdversary',
            'ResidualZAdversary', 'DataDiscriminator', 'StridedConvTrunk', 'SoftplusConvDecoder', 'glorot_init_',
-           'Conv0Trunk', 'conv0_adversary', 'release_nets', 'aug2017_nets']
+           'Conv0Trunk', 'ac_bases', 'conv0_adversary', 'release_nets', 'aug2017_nets']
 
 # %% ../nbs/03_nets.ipynb #fb38b9ec
 def mlp(sizes, act=nn.ELU, out_act=None) -> nn.Sequential:
@@ -506,6 +506,10 @@ class Conv0Trunk(nn.Module):
         return h.flatten(1)
 
 # %% ../nbs/03_nets.ipynb #t2netsco
+def ac_bases(z_dim: int) -> tuple[int, int]:
+    "(bases, noise dimension) of the authors' Aug-2017 AC scripts (`ee29153`): 16 of 32-d at up to 8 latent dimensions, else 32 of 64-d."
+    return (16, 32) if z_dim <= 8 else (32, 64)
+
 def conv0_adversary(z_dim: int, hidden=(1024, 1024, 1024), inner_dim: int = 8192) -> Adversary:
     "The authors' fully connected `conv0` adversary on the raw x (both MNIST net sets): Glorot init, outputs at std 1e-5."
     adv = glorot_init_(mlp_adversary(784, z_dim, hidden, inner_dim, theta_act=nn.ELU, small_s=False))
@@ -535,6 +539,5 @@ def aug2017_nets(kind: str, z_dim: int, eps_dim: int = 32, adv_hidden=(1024, 102
     dec = glorot_init_(ConvDecoder(z_dim, (1, 28, 28), (512, 256, 128, 64), 7, strides=(2, 2, 1)))
     adv = conv0_adversary(z_dim, adv_hidden, adv_inner)
     if kind == 'avb': return glorot_init_(BlackBoxEncoder(Conv0Trunk(eps_dim=eps_dim), z_dim)), dec, adv
-    n_bases, noise = (16, 32) if z_dim <= 8 else (32, 64)
-    enc = glorot_init_(ACEncoder(Conv0Trunk(), z_dim, n_bases, noise, basis_hidden)); init_small_(enc.z0)
+    enc = glorot_init_(ACEncoder(Conv0Trunk(), z_dim, *ac_bases(z_dim), basis_hidden)); init_small_(enc.z0)
     return enc, dec, adv

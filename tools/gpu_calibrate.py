@@ -124,18 +124,19 @@ def main(argv=None):
     ap.add_argument('--sections', default='train,variants,ais,large', help='comma-separated subset of: train, variants, ais, large')
     ap.add_argument('--arch', default='release', choices=sorted(PRESET), help="the net set: the release's or the Aug-2017 AVB nets")
     args = ap.parse_args(argv)
-    if args.arch == 'aug2017': return calibrate_aug2017(args)
     Path(args.out).mkdir(parents=True, exist_ok=True)
     dev = torch.device('cuda' if torch.cuda.is_available() else 'cpu')
     torch.backends.cuda.matmul.allow_tf32 = torch.backends.cudnn.allow_tf32 = True
     torch.backends.cudnn.benchmark = True
-    rec = Recorder(args.out, 'calibration.json', args.budget, env_info(args.tiny, args.budget), ('training', 'ais'))
+    rec = Recorder(args.out, 'calibration.json', args.budget, {**env_info(args.tiny, args.budget), 'arch': args.arch},
+                   ('training', 'ais'))
     min_s = 0. if args.tiny else 0.6
-    batches = (4, 16) if args.tiny else (64, 512, 1024)
     gpu = dev.type == 'cuda'
     modes = ('graph', 'eager') if gpu else ('eager',)
     X = torch.rand(64 if args.tiny else 55_000, 784, device=dev)
     want = set(args.sections.split(','))
+    if args.arch == 'aug2017': return calibrate_aug2017(args, rec, dev, modes, X, want, min_s)
+    batches = (4, 16) if args.tiny else (64, 512, 1024)
     train = lambda name, B, mode, prec, need: rec.run('training', dict(model=name, batch=B, mode=mode, precision=prec),
                                                       train_row(name, B, mode, X, dev, args.tiny, min_s, prec == 'bf16'), need)
     for mode in (modes if 'train' in want else ()):                  # 1. every model, TF32, eager and graph
@@ -154,17 +155,9 @@ def main(argv=None):
     return rec.finish('calibration')
 
 
-def calibrate_aug2017(args):
+def calibrate_aug2017(args, rec, dev, modes, X, want, min_s):
     "The Aug-2017 AVB nets: training steps at their batch of 128 (float32 and TF32, graph and eager), then AIS costs."
-    Path(args.out).mkdir(parents=True, exist_ok=True)
-    dev = torch.device('cuda' if torch.cuda.is_available() else 'cpu')
-    torch.backends.cudnn.benchmark = True
-    rec = Recorder(args.out, 'calibration.json', args.budget, {**env_info(args.tiny, args.budget), 'arch': 'aug2017'},
-                   ('training', 'ais'))
-    min_s, B = (0., 4) if args.tiny else (0.6, 128)
-    modes = ('graph', 'eager') if dev.type == 'cuda' else ('eager',)
-    X = torch.rand(64 if args.tiny else 55_000, 784, device=dev)
-    want = set(args.sections.split(','))
+    B = 4 if args.tiny else 128
     for prec in (('fp32', 'tf32') if 'train' in want else ()):
         for mode in modes:
             for name in config('aug2017', args.tiny).models:

@@ -199,7 +199,7 @@ def train_evaluate(cfg: CelebAConfig, d: dict, device, out: Path, progress: bool
                          "lower batch_size or use more images")
     seed_everything(cfg.seed)
     model = make_model(cfg).to(device)
-    start = int((load_checkpoint(out/'checkpoint.pt') or {}).get('step', 0))     # where `fit` resumes
+    start = int((load_checkpoint(out/'checkpoint.pt', mmap=True) or {}).get('step', 0))     # where `fit` resumes
     t1 = time.time()
     hist = fit(model, d['train'], train_config(cfg, device), out, progress=progress)
     train_s = time.time() - t1

@@ -14,7 +14,7 @@ from ..core import (Config, mean_se, get_device, seed_everything, save_metrics, 
                          load_checkpoint, device_name, git_commit)
 from ..data import load_mnist, load_binarized_mnist
 from ..nets import (MLPTrunk, BlackBoxEncoder, GaussianEncoder, ACEncoder, MLPDecoder, mlp_adversary, release_nets,
-                         aug2017_nets)
+                         aug2017_nets, ac_bases)
 from ..objectives import VAE, AVB, AVBAC
 from ..train import fit, TrainConfig
 from ..evaluate import elbo_values, ais_values
@@ -142,9 +142,8 @@ def make_model(name: str, cfg: MNISTConfig):
         if kind == 'vae': enc, adv = GaussianEncoder(MLPTrunk(784, cfg.mlp_hidden), d), None
         else:
             adv = mlp_adversary(784, d, cfg.mlp_hidden, cfg.adv_inner)
-            n_bases, eps_dim = (16, 32) if d <= 8 else (32, 64)          # the authors' basis counts
             enc = (BlackBoxEncoder(MLPTrunk(784, cfg.mlp_hidden, cfg.eps_dim), d) if kind == 'avb' else
-                   ACEncoder(MLPTrunk(784, cfg.mlp_hidden), d, n_bases, eps_dim, cfg.basis_hidden))
+                   ACEncoder(MLPTrunk(784, cfg.mlp_hidden), d, *ac_bases(d), cfg.basis_hidden))
     else:
         nets = release_nets if cfg.arch == 'release' else aug2017_nets
         enc, dec, adv = nets(kind, d, cfg.eps_dim, cfg.adv_hidden, cfg.adv_inner, cfg.basis_hidden)
