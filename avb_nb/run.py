@@ -108,22 +108,39 @@ def timed(f: Callable[[], object], device='cpu', min_calls: int = 1, min_seconds
 
 # %% ../nbs/05a_run.ipynb #ru0rccod
 class Recorder:
-    "Rows under `keys` in `out/name`, rewritten atomically after each one; plus `skipped` and `errors`."
-    def __init__(self, out: str | Path, name: str, budget: float, env: dict, keys):
+    """Rows under `keys` in `out/name`, rewritten atomically after each one; plus `skipped` and `errors`. With `resume`,
+    an unfinished or finished file made with the same `env` (its start time and budget aside) keeps its rows, and `run`
+    skips what it holds."""
+    VOLATILE = ('started', 'budget_s')                     # env entries that may differ between the sittings of one study
+
+    def __init__(self, out: str | Path, name: str, budget: float, env: dict, keys, resume: bool = False):
         self.path, self.t0, self.budget = Path(out)/name, time.time(), budget
-        self.data = dict(env=env, **{k: [] for k in keys}, skipped=[], errors=[]); self.save()
+        old, self.before = read_json(self.path) if resume else None, 0.
+        self.data = dict(env=env, **{k: [] for k in keys}, skipped=[], errors=[])
+        if old is not None:
+            same = lambda e: {k: v for k, v in json.loads(json.dumps(e)).items() if k not in self.VOLATILE}
+            if same(old['env']) != same(env):
+                diff = sorted(k for k in set(same(env)) | set(same(old['env'])) if same(env).get(k) != same(old['env']).get(k))
+                raise ValueError(f"{self.path} was made with other settings ({diff}); resume it with those, or use another out")
+            self.data.update({k: old.get(k, []) for k in keys}); self.before = old.get('elapsed_s', 0.)
+        self.save()
 
     def left(self) -> float: return self.budget - (time.time() - self.t0)
 
     def save(self):
-        self.data['elapsed_s'] = round(time.time() - self.t0, 1)
+        self.data['elapsed_s'] = round(self.before + time.time() - self.t0, 1)
         write_json(self.path, self.data)
 
     def add(self, key: str, row: dict):
         self.data[key].append(row); self.save(); print(key, json.dumps(row, default=float), flush=True)
 
+    def has(self, key: str, what: dict) -> bool:
+        "Whether a row under `key` was taken with the settings `what`."
+        return any(all(r.get(k) == v for k, v in json.loads(json.dumps(what)).items()) for r in self.data[key])
+
     def run(self, key: str, what: dict, f: Callable[[], dict], need_s: float):
-        "Add `{**what, **f()}` under `key`, unless fewer than `need_s` seconds are left; a failure is recorded."
+        "Add `{**what, **f()}` under `key`, unless it is there or fewer than `need_s` seconds are left; a failure is recorded."
+        if self.has(key, what): return
         if self.left() < need_s:
             self.add('skipped', dict(what=what, reason=f'deadline ({self.left():.0f} s left)')); return
         try: self.add(key, {**what, **f()})

@@ -7,9 +7,10 @@ With the library's own code (`experiments.mnist`: `slice_model`, `test_sets`; `e
      then sigmoid; per-digit values, so differences can be paired;
   3. BDMC at T = 3000 and T = 100, if time is left.
 Each measurement is written to OUT/study.json as soon as it is taken (tools/gpu_record.py); what would pass the budget
-is skipped and recorded as skipped, never silently shortened.
+is skipped and recorded as skipped, never silently shortened. Rerun with the same arguments on the same machine, the
+script keeps the rows already in OUT/study.json and takes only the rest (so on a CPU the study can span several sittings).
 
-  python tools/gpu_ais_study.py --out DIR [--budget SECONDS] [--data DIR] [--tiny]     # --tiny: the CPU dry run
+  python tools/gpu_ais_study.py --out DIR [--budget SECONDS] [--data DIR] [--examples N] [--tiny]   # --tiny: the CPU dry run
 """
 from __future__ import annotations
 import argparse, sys, time
@@ -42,7 +43,7 @@ def main(argv=None):
     cfg = MNISTConfig.preset('slice')
     env = env_info(args.tiny, args.budget, model=args.model, preset='slice', weights=f'results/mnist/slice/{args.model}/weights.pt',
                    examples=n, chains=cfg.ais_chains, init='q(z|x)' if args.model.startswith('vae') else 'see ais_init')
-    rec = Recorder(args.out, 'study.json', args.budget, env, ('calibration', 'bdmc', 'sweep'))
+    rec = Recorder(args.out, 'study.json', args.budget, env, ('calibration', 'bdmc', 'sweep'), resume=True)
     model = slice_model(args.model).to(dev)
     x = test_sets(cfg, args.data)['dynamic'][:n].to(dev)
     x_sim, z_sim = simulate(model, n, seed=1)
