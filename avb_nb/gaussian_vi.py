@@ -83,10 +83,10 @@ def gaussian_optimum(log_target, dim: int, full_rank: bool = True, n: int = 50_0
     return best[1], best[2]
 
 # %% ../nbs/05b_gaussian_vi.ipynb #gv0scoco
-def _normal(n: int, d: int, seed: int, like: torch.Tensor) -> torch.Tensor:
-    "`n` standard normal draws (n, d) from a generator seeded with `seed`, moved to `like`'s device and dtype."
-    g = torch.Generator().manual_seed(seed)
-    return torch.randn(n, d, generator=g).to(like.device, like.dtype)
+def _normal(n: int, d: int, seed: int, like: torch.Tensor | None = None, dtype=torch.float32) -> torch.Tensor:
+    "`n` standard normal draws (n, d) in `dtype` from a generator seeded with `seed`, then moved to `like`'s device and dtype if given."
+    eps = torch.randn(n, d, generator=torch.Generator().manual_seed(seed), dtype=dtype)
+    return eps if like is None else eps.to(like.device, like.dtype)
 
 @torch.no_grad()
 def draw(model: nn.Module, n: int, seed: int = 0) -> torch.Tensor:
@@ -134,12 +134,10 @@ def _gaussian_terms(mu, L, exact, eps: torch.Tensor) -> torch.Tensor:
     z = mu + eps @ L.T
     return MultivariateNormal(mu, scale_tril=L).log_prob(z) - exact.log_prob(z)
 
-def _eps(n: int, d: int, seed: int) -> torch.Tensor: return torch.randn(n, d, generator=torch.Generator().manual_seed(seed), dtype=torch.float64)
-
 def kl_to_exact(q: dict, exact, n: int = 100_000, seed: int = 0) -> tuple[float, float]:
     r"$\mathrm{KL}(\mathcal N(\mu, L L^\top) \,\|\, p)$ for q = dict(mu, scale_tril) and `exact.log_prob` = $\log p$, Monte Carlo over n draws in float64, with its s.e."
     mu, L = (torch.as_tensor(q[k], dtype=torch.float64) for k in ('mu', 'scale_tril'))
-    return mean_se(_gaussian_terms(mu, L, exact, _eps(n, len(mu), seed)))
+    return mean_se(_gaussian_terms(mu, L, exact, _normal(n, len(mu), seed, dtype=torch.float64)))
 
 def gaussian_gap(q: dict, opt: dict, exact, n: int = 100_000, seed: int = 0, mirror: torch.Tensor | None = None) -> tuple[float, float]:
     r"""$\mathrm{KL}(q \,\|\, p) - \mathrm{KL}(q^* \,\|\, p)$ for Gaussians $q$, $q^*$ = dict(mu, scale_tril) on common noise, with its s.e. With `mirror`
@@ -148,7 +146,7 @@ def gaussian_gap(q: dict, opt: dict, exact, n: int = 100_000, seed: int = 0, mir
     if mirror is not None:
         i = int((mirror < 0).nonzero()[0])
         if mu[i] * mo[i] < 0: mo, Lo = mirror * mo, mirror[:, None] * Lo * mirror
-    eps = _eps(n, len(mu), seed)
+    eps = _normal(n, len(mu), seed, dtype=torch.float64)
     return mean_se(_gaussian_terms(mu, L, exact, eps) - _gaussian_terms(mo, Lo, exact, eps))
 
 def optimum_reference(log_target, exact, dim: int, full_rank: bool = True, n: int = 50_000, n_eval: int = 100_000, seed: int = 0) -> dict:
