@@ -86,14 +86,14 @@ def train_config(kind: str, cfg: SyntheticConfig, device) -> TrainConfig:
     return TrainConfig.of(cfg, device, **own, cuda_graph=True)       # on a GPU: one CUDA graph per step; ignored on a CPU
 
 def _train(kind, x, cfg, device, out: Path, progress: bool):
-    "Train (or resume) one model; returns (model, history, accumulated training seconds)."
+    "Train (or resume) one model; returns (model, history, training seconds summed over every sitting, interrupted ones too)."
     seed_everything(cfg.seed)
     model, ck = make_model(kind, cfg), out/'checkpoints'/kind
-    t0 = time.time()
-    hist = fit(model, x, train_config(kind, cfg, device), ck, progress=progress)
-    f = ck/'train_seconds.json'
-    secs = (read_json(f) or dict(seconds=0.))['seconds'] + time.time() - t0
-    write_json(f, dict(seconds=secs))
+    f, t0 = ck/'train_seconds.json', time.time()
+    try: hist = fit(model, x, train_config(kind, cfg, device), ck, progress=progress)
+    finally:
+        secs = (read_json(f) or dict(seconds=0.))['seconds'] + time.time() - t0
+        write_json(f, dict(seconds=secs))
     return model, hist, secs
 
 def step_seconds(kind: str, cfg: SyntheticConfig, batch_size: int, device='cpu', n: int = 3) -> float:
