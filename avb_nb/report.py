@@ -12,8 +12,8 @@ import matplotlib.pyplot as plt
 from .core import seed_everything, results_dir, load_metrics, mean_se
 
 # %% auto #0
-__all__ = ['COLORS', 'to_uint8', 'tile', 'figure_data', 'plot_models', 'fig5_data', 'fig6_latent', 'subsample', 'pm', 'md_table',
-           'ais_study_table', 'committed']
+__all__ = ['COLORS', 'to_uint8', 'tile', 'figure_data', 'plot_models', 'fig5_data', 'fig6_latent', 'subsample', 'pm', 'spread',
+           'md_table', 'ais_study_table', 'committed']
 
 # %% ../nbs/07a_report.ipynb #rp0tile0
 def to_uint8(x: torch.Tensor, shape: tuple) -> np.ndarray:
@@ -105,6 +105,12 @@ def pm(v, se=None, approx: bool = False, digits: int = 1, fmt: str | None = None
     if not num(v): return '–'
     f = fmt or f'.{digits}f'
     return f"{'≈ ' if approx else ''}{v:{f}}" + (f" ± {se:{f}}" if num(se) else '')
+
+# %% ../nbs/07a_report.ipynb #rp0spc
+def spread(values, fmt: str = '.3f') -> str:
+    "Median and range of `values` over seeds, `median [min, max]`, each in the format `fmt`."
+    v = np.asarray(values, dtype=float)
+    return f"{np.median(v):{fmt}} [{v.min():{fmt}}, {v.max():{fmt}}]"
 
 # %% ../nbs/07a_report.ipynb #rp0mdtco
 def md_table(head, rows) -> str:

@@ -4,7 +4,7 @@
 
 # %% ../../nbs/12_synthetic.ipynb #385eb4a3
 from __future__ import annotations
-import math, time
+import dataclasses, math, time
 from dataclasses import dataclass
 from pathlib import Path
 from typing import ClassVar
@@ -17,12 +17,12 @@ from ..nets import DistinctXAdversary, MLPDecoder, mlp_encoder, gaussian_mlp_enc
 from ..objectives import VAE, AVB
 from ..train import fit, TrainConfig, TrainStep, make_batches
 from ..evaluate import table1_metrics, PAPER_TABLE1
-from ..report import fig5_data, fig6_latent, subsample, md_table
+from ..report import fig5_data, fig6_latent, subsample, md_table, spread
 from ..run import read_json, write_json, timed
 
 # %% auto #0
 __all__ = ['NAME', 'MODELS', 'TABLE1_ROWS', 'SyntheticConfig', 'make_model', 'evaluate', 'train_config', 'step_seconds',
-           'fig_training', 'reproduce', 'table1', 'timing_note']
+           'fig_training', 'reproduce', 'table1', 'table1_seeds', 'timing_note']
 
 # %% ../../nbs/12_synthetic.ipynb #5ba62666
 NAME = 'synthetic'
@@ -53,16 +53,23 @@ class SyntheticConfig(Config):
     kl_splits: int = 5             # independent kNN estimates on n_eval/kl_splits samples each, for a standard error
     knn_k: int = 3                 # neighbours in the kNN entropy
     n_plot: int = 1000             # latent codes per image in Figure 6
+    extra_seeds: tuple = ()        # further seeds: both models trained and evaluated again (the figures show `seed`)
     PRESETS: ClassVar = {
         'smoke': dict(hidden=32, eps_dim=8, steps_vae=60, steps_avb=60, batch_size=64, log_every=10,
                       checkpoint_every=30, n_grid=101, n_eval=500, n_plot=200),
-        # the class defaults: the paper's 512-unit nets on a CPU budget of about 15 minutes (not the authors' settings)
-        'cpu': dict(),
+        # the paper's 512-unit nets on a CPU budget (not the authors' settings), three seeds: about 10 minutes a seed
+        'cpu': dict(extra_seeds=(1, 2)),
         # the authors' toy notebooks (notebooks/AVB_toy_example.ipynb, VAE_toy_example.ipynb): batch 512, 100k
         # iterations, Adam with TensorFlow's default beta1 = 0.9, lr 2e-5 (VAE; AVB encoder and decoder) and 1e-4
         # (adversary), two adversary steps per step, no clipping; with the paper's 512-unit nets: hours on a CPU
         'paper': dict(batch_size=512, steps_vae=100_000, steps_avb=100_000, lr_vae=2e-5, lr_primal=2e-5, lr_adversary=1e-4,
                       betas=(0.9, 0.999), clip_grad_avb=None, log_every=1_000, checkpoint_every=5_000)}
+
+    def __post_init__(self):
+        self.extra_seeds, self.betas = tuple(int(s) for s in self.extra_seeds), tuple(self.betas)
+        if len({self.seed, *self.extra_seeds}) < 1 + len(self.extra_seeds):
+            raise ValueError(f"extra_seeds {self.extra_seeds} must differ from each other and from seed {self.seed}; "
+                             "pass other ones, e.g. --set extra_seeds=3,4")
 
 # %% ../../nbs/12_synthetic.ipynb #f20409a0
 def make_model(kind: str, cfg: SyntheticConfig) -> nn.Module:
@@ -85,10 +92,10 @@ def train_config(kind: str, cfg: SyntheticConfig, device) -> TrainConfig:
         steps=cfg.steps_avb, clip_grad=cfg.clip_grad_avb)
     return TrainConfig.of(cfg, device, **own, cuda_graph=True)       # on a GPU: one CUDA graph per step; ignored on a CPU
 
-def _train(kind, x, cfg, device, out: Path, progress: bool):
-    "Train (or resume) one model; returns (model, history, training seconds summed over every sitting, interrupted ones too)."
+def _train(kind, x, cfg, device, folder: Path, progress: bool):
+    "Train (or resume) one model in `folder/kind`; returns (model, history, training seconds summed over every sitting, interrupted ones too)."
     seed_everything(cfg.seed)
-    model, ck = make_model(kind, cfg), out/'checkpoints'/kind
+    model, ck = make_model(kind, cfg), Path(folder)/kind
     f, t0 = ck/'train_seconds.json', time.time()
     try: hist = fit(model, x, train_config(kind, cfg, device), ck, progress=progress)
     finally:
@@ -120,24 +127,30 @@ def fig_training(curves: dict, path):
 # %% ../../nbs/12_synthetic.ipynb #263f4bcd
 def reproduce(preset: str | None = None, device='auto', seed: int = 0, out=None, data=None,
               progress: bool = True, **overrides) -> dict:
-    """Train the VAE and AVB on the four 2x2 images (resuming from `out/checkpoints`), evaluate Table 1's metrics,
-    write `out/metrics.json`, `out/fig5_data.png`, `out/fig6_latent.png`, `out/fig_training.png`; returns the results."""
+    """Train the VAE and AVB on the four 2x2 images for `seed` and each of `extra_seeds` (resuming from `out/checkpoints`),
+    evaluate Table 1's metrics, write `out/metrics.json`, `out/fig5_data.png`, `out/fig6_latent.png`, `out/fig_training.png`
+    (figures and curves of `seed`; every seed's metrics under `seeds`); returns the results."""
     if data is not None: raise ValueError("the synthetic experiment uses its four built-in images and takes no --data")
     cfg = SyntheticConfig.preset(preset, seed=seed, **overrides)
     device, out = get_device(device), Path(out or results_dir(NAME, cfg.preset_name))
     out.mkdir(parents=True, exist_ok=True)
     t0, x = time.time(), synthetic_2x2()
-    results, codes, curves = {}, {}, {}
-    for kind in MODELS:
-        model, hist, secs = _train(kind, x, cfg, device, out, progress)
-        model.cpu()
-        seed_everything(cfg.seed + 1)
-        te = time.time(); r = evaluate(model, x, cfg)
-        with torch.no_grad(): codes[kind] = model.encode(x.repeat(cfg.n_plot, 1)).view(cfg.n_plot, 4, 2).numpy()
-        curves[kind] = subsample(hist)
-        steps = cfg.steps_vae if kind == 'vae' else cfg.steps_avb
-        results[kind] = dict(r, train_seconds=secs, eval_seconds=time.time() - te, steps=steps,
-                             ms_per_step=1e3 * secs / max(steps, 1), curves=curves[kind])
+    results, codes, curves, seeds = {}, {}, {}, {}
+    for s in (cfg.seed, *cfg.extra_seeds):
+        c, folder = dataclasses.replace(cfg, seed=s, extra_seeds=()), out/'checkpoints'/('' if s == cfg.seed else f'seed{s}')
+        for kind in MODELS:
+            model, hist, secs = _train(kind, x, c, device, folder, progress)
+            model.cpu()
+            seed_everything(s + 1)
+            te = time.time(); r = evaluate(model, x, c)
+            steps = cfg.steps_vae if kind == 'vae' else cfg.steps_avb
+            r.update(train_seconds=secs, eval_seconds=time.time() - te, steps=steps, ms_per_step=1e3 * secs / max(steps, 1))
+            seeds.setdefault(s, {})[kind] = {k: v for k, v in r.items() if isinstance(v, (int, float))}
+            if s != cfg.seed: continue
+            with torch.no_grad(): codes[kind] = model.encode(x.repeat(cfg.n_plot, 1)).view(cfg.n_plot, 4, 2).numpy()
+            curves[kind] = subsample(hist)
+            results[kind] = dict(r, curves=curves[kind])
+    results['seeds'] = seeds
     # what the authors' batch would cost here (a few timed steps; the reason for the preset's batch size)
     results['cost'] = {k: dict(batch_size=512, ms_per_step=1e3 * step_seconds(k, cfg, 512, device)) for k in MODELS}
     for v in results['cost'].values(): v['hours_for_100k_steps'] = v['ms_per_step'] * 1e5 / 3.6e6
@@ -162,6 +175,13 @@ def table1(m: dict) -> str:
     return (md_table(['', 'VAE (paper)', 'VAE (ours)', 'AVB (paper)', 'AVB (ours)'], rows) +
             f"\n\nOptimum log-likelihood: -log 4 = {LOG_LIK_OPTIMUM_2X2:.3f}. AVB's ELBO is the adversary's estimate "
             "(not a bound); the VAE's is exact up to Monte Carlo error.")
+
+def table1_seeds(m: dict) -> str:
+    "Markdown Table 1 over the seeds of a metrics dict: each metric's median [min, max] across seeds, beside the paper's."
+    seeds = list(m['results']['seeds'].values())
+    rows = [[label, *(c for k in MODELS for c in (fmt.format(PAPER_TABLE1[k][key]), spread([s[k][key] for s in seeds], fmt[2:-1])))]
+            for key, label, fmt in TABLE1_ROWS]
+    return md_table(['', 'VAE (paper)', f'VAE, {len(seeds)} seeds', 'AVB (paper)', f'AVB, {len(seeds)} seeds'], rows)
 
 def timing_note(m: dict) -> str:
     "Wall time, device and per-step costs from a metrics dict."

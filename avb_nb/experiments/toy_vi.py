@@ -17,7 +17,7 @@ from ..objectives import AVBVI
 from ..gaussian_vi import GaussianVI
 from ..train import fit, TrainConfig
 from ..evaluate import knn_kl_one_sample
-from ..report import md_table
+from ..report import md_table, spread
 
 # %% auto #0
 __all__ = ['NAME', 'S_BANANA', 'TARGETS', 'METHODS', 'log_ring', 'log_banana', 'grid_log_density', 'target_moments',
@@ -190,6 +190,6 @@ def kl_table(m: dict) -> str:
         cells = [f'{kl[meth][t]:.3f}' for t in targets]
         if len(seeds) > 1:
             v = {t: np.array([s[meth][t] for s in seeds]) for t in targets}
-            cells += [f'{np.median(v[t]):.3f} [{v[t].min():.3f}, {v[t].max():.3f}]' for t in targets]
+            cells += [spread(v[t]) for t in targets]
         rows.append([meth, *cells])
     return md_table(['method', *head], rows)
