@@ -120,19 +120,19 @@ def md_table(head, rows) -> str:
 
 # %% ../nbs/07a_report.ipynb #rp0aisco
 def ais_study_table(study: dict) -> str:
-    "Markdown: each sweep setting's mean AIS and its paired difference to the longest chain; each BDMC run's bounds and gap."
+    "Markdown: each sweep setting's mean AIS and its paired difference to the longest chain; each BDMC run's bounds and gap (differences to 0.001 nats)."
     sw = study.get('sweep', [])
     if not sw: return 'no sweep rows'
     ref = max(sw, key=lambda r: (r['T'], r['L']))
     vals = lambda r, k='values': torch.tensor(r[k], dtype=torch.float64)
     out = md_table(['schedule', 'L', 'T', 'AIS', f"minus T = {ref['T']}, L = {ref['L']} (paired)", 'seconds'],
-                   [[r['schedule'], r['L'], r['T'], pm(*mean_se(vals(r))), pm(*mean_se(vals(r) - vals(ref))), f"{r['seconds']:.0f}"]
+                   [[r['schedule'], r['L'], r['T'], pm(*mean_se(vals(r))), pm(*mean_se(vals(r) - vals(ref)), digits=3), f"{r['seconds']:.0f}"]
                     for r in sorted(sw, key=lambda r: (r['schedule'], r['L'], r['T']))])
     bd = study.get('bdmc', [])
     if not bd: return out
     return out + '\n\n' + md_table(['BDMC: T', 'L', 'lower (forward AIS)', 'upper (reverse AIS)', 'gap', 'seconds'],
                                     [[b['T'], b['L'], pm(*mean_se(vals(b, 'lower'))), pm(*mean_se(vals(b, 'upper'))),
-                                      pm(*mean_se(vals(b, 'upper') - vals(b, 'lower'))), f"{b['seconds']:.0f}"] for b in bd])
+                                      pm(*mean_se(vals(b, 'upper') - vals(b, 'lower')), digits=3), f"{b['seconds']:.0f}"] for b in bd])
 
 # %% ../nbs/07a_report.ipynb #rp0comco
 def committed(name: str, preset: str, config=None, root=None) -> dict | None:
