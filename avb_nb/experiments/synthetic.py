@@ -104,9 +104,9 @@ def _train(kind, x, cfg, device, folder: Path, progress: bool):
     return model, hist, secs
 
 def step_seconds(kind: str, cfg: SyntheticConfig, batch_size: int, device='cpu', n: int = 3) -> float:
-    "Wall seconds of one training step of a fresh `kind` model at `batch_size` (mean of `n` after a warm-up)."
+    "Wall seconds of one training step (`train_config`'s: AVB's `k` adversary steps included) of a fresh `kind` model at `batch_size`."
     model = make_model(kind, cfg).to(device)
-    tc = TrainConfig(batch_size=batch_size, device=str(device))
+    tc = dataclasses.replace(train_config(kind, cfg, device), batch_size=batch_size, cuda_graph=False)
     batches, step = make_batches(synthetic_2x2().to(device), model, tc, device), TrainStep(model, tc)
     step(batches)
     return timed(lambda: step(batches), device, min_calls=n)[0]
