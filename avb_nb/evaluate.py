@@ -329,6 +329,11 @@ class BDMCResult:
         return (f"BDMCResult(lower {self.lower.mean:.3f}, upper {self.upper.mean().item():.3f}, "
                 f"mean gap {self.gap.mean().item():.3f} nats)")
 
+def _reverse_steps(table: torch.Tensor) -> torch.Tensor:
+    """The reverse pass's steps: move t (at temperature $\\beta_{T-t}$) takes the forward pass's frozen step for that
+    temperature; the last move, at $\\beta_0 = 0$, is never weighted, and takes the first row."""
+    return torch.cat([table.flip(0)[1:], table[:1]])
+
 def bdmc(log_lik: Callable, x: torch.Tensor, z_post: torch.Tensor, init=None, n_steps: int = 1000, n_chains: int = 16,
          n_leapfrog: int = 10, step_size: float = 0.1, schedule: str = 'sigmoid', prior=None, progress: bool = True) -> BDMCResult:
     "Bidirectional Monte Carlo: forward AIS lower bound and reverse-AIS upper bound, reverse chains started at exact posterior draws `z_post` (B, z_dim)."
@@ -339,7 +344,7 @@ def bdmc(log_lik: Callable, x: torch.Tensor, z_post: torch.Tensor, init=None, n_
     lower = ais_log_likelihood(log_lik, x, init, **kw)
     terms, _, std = _ais_setup(log_lik, x, init, n_chains, prior)
     z = _rep(z_post.to(std.dtype), n_chains)
-    step = lower.step_table.flip(0).repeat(1, n_chains)                 # the forward pass's frozen steps, reversed
+    step = _reverse_steps(lower.step_table).repeat(1, n_chains)
     logw, _, _, _ = _anneal(terms, z, ais_schedule(n_steps, schedule).flip(0), std, step, n_leapfrog, progress=progress)
     return BDMCResult(lower, -_log_mean_exp(logw.view(n_chains, x.shape[0])))
 
