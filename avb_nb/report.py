@@ -13,7 +13,7 @@ from .core import seed_everything, results_dir, load_metrics, mean_se
 
 # %% auto #0
 __all__ = ['COLORS', 'to_uint8', 'tile', 'figure_data', 'plot_models', 'fig5_data', 'fig6_latent', 'subsample', 'pm', 'spread',
-           'md_table', 'ais_study_table', 'committed']
+           'md_table', 'ais_study_table', 'ais_study_plot', 'committed']
 
 # %% ../nbs/07a_report.ipynb #rp0tile0
 def to_uint8(x: torch.Tensor, shape: tuple) -> np.ndarray:
@@ -133,6 +133,35 @@ def ais_study_table(study: dict) -> str:
     return out + '\n\n' + md_table(['BDMC: T', 'L', 'lower (forward AIS)', 'upper (reverse AIS)', 'gap', 'seconds'],
                                     [[b['T'], b['L'], pm(*mean_se(vals(b, 'lower'))), pm(*mean_se(vals(b, 'upper'))),
                                       pm(*mean_se(vals(b, 'upper') - vals(b, 'lower')), digits=3), f"{b['seconds']:.0f}"] for b in bd])
+
+# %% ../nbs/07a_report.ipynb #rp0aipco
+def _errorbars(ax, rows: list, y, label: str, **kw):
+    "Mean and standard error of `y(row)` against each row's T, as one line with error bars."
+    rows = sorted(rows, key=lambda r: r['T']); ms = [mean_se(y(r)) for r in rows]
+    ax.errorbar([r['T'] for r in rows], [m for m, _ in ms], yerr=[s for _, s in ms], capsize=3, label=label, **kw)
+
+def ais_study_plot(studies: dict, dpi: int = 120):
+    """Figure of AIS studies `{name: study}`: each sweep setting's paired difference to the study's longest chain
+    (left) and each BDMC setting's gap, upper minus lower bound (right), against $T$, mean ± one standard error."""
+    vals = lambda r, k='values': torch.tensor(r[k], dtype=torch.float64)
+    fig, (a, b) = plt.subplots(1, 2, figsize=(10, 3.6), dpi=dpi)
+    for i, (name, st) in enumerate(studies.items()):
+        sw, bd, mk = st.get('sweep', []), st.get('bdmc', []), 'osD^v'[i % 5]
+        if sw:
+            ref = vals(max(sw, key=lambda r: (r['T'], r['L'])))
+            for s, L in sorted({(r['schedule'], r['L']) for r in sw}):
+                _errorbars(a, [r for r in sw if (r['schedule'], r['L']) == (s, L)], lambda r: vals(r) - ref,
+                           f"{name}: {s}, L = {L}", marker=mk)
+        for s, L in sorted({(r['schedule'], r['L']) for r in bd}):
+            _errorbars(b, [r for r in bd if (r['schedule'], r['L']) == (s, L)], lambda r: vals(r, 'upper') - vals(r, 'lower'),
+                       f"{name}: {s}, L = {L}", marker=mk)
+    for ax, y, t in ((a, 'AIS minus the longest chain (nats)', 'convergence on test digits (paired)'),
+                     (b, 'upper minus lower bound (nats)', 'BDMC gap on simulated digits')):
+        ax.axhline(0, color='k', lw=0.8); ax.set(xscale='log', xlabel='intermediate distributions $T$', ylabel=y, title=t)
+        if ax.lines: ax.legend(fontsize=7)
+    fig.tight_layout()
+    return fig
+
 
 # %% ../nbs/07a_report.ipynb #rp0comco
 def committed(name: str, preset: str, config=None, root=None) -> dict | None:
