@@ -15,8 +15,8 @@ from .evaluate import ais_throughput, ais_log_likelihood
 from .train import TrainConfig, TrainStep, fit
 
 # %% auto #0
-__all__ = ['PAPER_AIS', 'GOALS', 'PAIRS', 'bench_models', 'time_step', 'ais_bench', 'run_bench', 'format_bench', 'ratio_bench',
-           'format_ratios']
+__all__ = ['PAPER_AIS', 'GOALS', 'PAIRS', 'bench_models', 'time_step', 'ais_bench', 'run_bench', 'format_bench', 'repeats_for',
+           'ratio_bench', 'format_ratios']
 
 # %% ../nbs/09_bench.ipynb #9a491c58
 def bench_models(nets: str, z_dim: int | None = None) -> tuple[dict[str, nn.Module], tuple, int]:
@@ -82,15 +82,17 @@ def ais_bench(device, z_dim: int = 8, examples: int = 64, chains: int = 5, steps
                 paper_protocol_minutes=work / r['rate'] / 60)
 
 def run_bench(device: str = 'auto', out: str | Path | None = 'bench.json', steps: int | None = None,
-              compile: bool = False, bf16: bool = False, quick: bool = False, seed: int = 0) -> dict:
-    "Time a training step of VAE, AVB and AVB+AC on the MNIST and synthetic networks; write `out` (JSON) with provenance."
+              compile: bool = False, bf16: bool = False, quick: bool = False, seed: int = 0, target_se: float = 0.01) -> dict:
+    """Time a training step of VAE, AVB and AVB+AC on the MNIST and synthetic networks, and on a CPU the ratios of
+    `ratio_bench` to a relative standard error of `target_se`; write `out` (JSON) with provenance."""
     dev, t0 = get_device(device), time.perf_counter()
     if (compile or bf16) and dev.type != 'cuda':
         print(f"note: bf16/compile requested on {dev.type}; they are meant for GPUs and may be slow here")
     gpu = dev.type == 'cuda'
     steps = steps or (20 if gpu else 5)
     warmup = (5 if compile else 3) if gpu else 1
-    ratios = None if quick or gpu else ratio_bench(seed=seed)   # CPU ratios (see below), first: before the big nets' memory
+    ratios = (None if quick or gpu else      # CPU ratios (see below), first: before the big nets' memory
+              ratio_bench(seed=seed, target_se=target_se, max_repeats=repeats_for(target_se)))
     results = []
     for nets in (['synthetic'] if quick else ['synthetic', 'mnist']):
         seed_everything(seed)
@@ -128,6 +130,11 @@ GOALS = dict(avb_over_vae=3.4, fit_over_bare=1.03, ais_over_floor=1.05, ais_over
 PAIRS = dict(avb_over_vae=('avb_step', 'vae_step'), fit_over_bare=('fit', 'bare_loop'),
              ais_over_floor=('ais_online', 'ais_floor'), ais_warmup_over_floor=('ais_warmup', 'ais_floor'),
              ais_over_bdmc=('ais_online', 'ais_bdmc'))
+
+def repeats_for(target_se: float) -> int:
+    "Repeats allowed for a relative standard error `target_se`: 25 at 0.01, growing as its inverse square (the error's rate)."
+    if not target_se > 0: raise ValueError(f"target_se must be positive, got {target_se!r}")
+    return max(25, math.ceil(25 * (0.01 / target_se) ** 2))
 
 def _load() -> float: return os.getloadavg()[0] if hasattr(os, 'getloadavg') else float('nan')
 def _cores() -> int: return len(os.sched_getaffinity(0)) if hasattr(os, 'sched_getaffinity') else os.cpu_count()
