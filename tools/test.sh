@@ -16,7 +16,7 @@ for i, x in enumerate(a):
 print(len(nbglob(path, as_path=True)))
 PY
 )
-[ $# -eq 0 ] && est="; about 4 minutes on 2 free cores" || est=""
+[ $# -eq 0 ] && est="; about 6 minutes on 2 free cores" || est=""
 echo "running $n notebook$([ "$n" = 1 ] || echo s) with ${N_WORKERS:-2} workers$est"
 tlog=$(mktemp)
 rc=0; .venv/bin/nbdev_test --n_workers "${N_WORKERS:-2}" --timing "$@" 2>&1 | tee "$tlog" || rc=$?
