@@ -171,10 +171,12 @@ def device_name(device: str | torch.device) -> str:
     n = torch.get_num_threads()
     return f"{d.type} ({n} thread{'' if n == 1 else 's'}, {platform.machine()})"
 
-def provenance(experiment: str, preset: str, seed: int, device, wall_seconds: float, **extra) -> dict:
-    "What produced a result: experiment, preset, seed, device, commit, time, package versions."
+def provenance(experiment: str, preset: str, seed: int, device, wall_seconds: float, commit: str | None = None,
+               **extra) -> dict:
+    """What produced a result: experiment, preset, seed, device, commit (`commit`, else the tree's `git_commit`), time,
+    package versions."""
     return dict(experiment=experiment, preset=preset, seed=seed, device=device_name(device),
-                git_commit=git_commit(), wall_seconds=round(float(wall_seconds), 3),
+                git_commit=commit or git_commit(), wall_seconds=round(float(wall_seconds), 3),
                 created=time.strftime('%Y-%m-%dT%H:%M:%SZ', time.gmtime()),
                 versions=package_versions(), **extra)
 

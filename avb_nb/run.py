@@ -194,13 +194,15 @@ def seconds_per_step(train: Callable[[int], object], device, steps: int, short: 
 
 # %% ../nbs/05a_run.ipynb #ru0fscod
 def file_slice(src, experiment: str, dest=None) -> tuple[dict, Path]:
-    "The record of the slice returned in `src` and the folder to file it in (`dest`, else `results/<experiment>/<preset>/`)."
+    """The record of the slice returned in `src`, with `filed_from` (the commit of the tree that files it, read before
+    anything is copied), and the folder to file it in (`dest`, else `results/<experiment>/<preset>/`)."""
     src = Path(src); s = read_json(src/'slice.json')
     if s is None or s.get('experiment') != experiment:
         raise ValueError(f"{src} holds no {experiment} slice (no slice.json of {experiment!r})")
     if not re.fullmatch(r'[0-9a-f]{40}', s.get('commit') or ''):
         raise ValueError(f"slice {src} was made from commit {s.get('commit')!r}; results must come from a clean, committed tree")
-    if dest is None and '+dirty' in str(git_commit()):
+    s['filed_from'] = git_commit()
+    if dest is None and '+dirty' in str(s['filed_from']):
         raise ValueError("the working tree has uncommitted changes: commit them before filing a slice into results/ "
                          "(what is filed records the tree that filed it)")
     dest = Path(dest) if dest is not None else results_dir(experiment, s['preset'])

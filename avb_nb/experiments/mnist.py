@@ -227,8 +227,9 @@ def _finished(out: Path, cfg: MNISTConfig) -> dict:
         res[m] = r
     return res
 
-def summarize(out, cfg: MNISTConfig, device='cpu') -> dict:
-    "Rebuild `out/metrics.json` and the figures from every finished model in `out`; returns the results."
+def summarize(out, cfg: MNISTConfig, device='cpu', commit: str | None = None) -> dict:
+    """Rebuild `out/metrics.json` and the figures from every finished model in `out`, recording `commit` (else the
+    tree's) as the summary's; returns the results."""
     out = Path(out); res = _finished(out, cfg)
     figs = {}
     for m in res:
@@ -238,7 +239,7 @@ def summarize(out, cfg: MNISTConfig, device='cpu') -> dict:
     wall = sum(r['train_seconds'] + r['eval_seconds'] for r in res.values())
     save_metrics(out, res, experiment=NAME, preset=cfg.preset_name, seed=cfg.seed, device=device, wall_seconds=wall,
                  config=cfg, models_finished=list(res), models_missing=[m for m in MODELS if m not in res],
-                 fingerprint=fingerprint(cfg), model_runs={m: r.get('run') for m, r in res.items()})
+                 fingerprint=fingerprint(cfg), model_runs={m: r.get('run') for m, r in res.items()}, commit=commit)
     return res
 
 # %% ../../nbs/13_mnist.ipynb #6f4eb3fc
@@ -338,7 +339,7 @@ def ingest_slice(src, dest=None) -> dict:
             shutil.copy(src/a, dest/m/b)
     (dest/'slices').mkdir(parents=True, exist_ok=True)
     shutil.copy(src/'slice.json', dest/'slices'/f"{s['started'].replace(':', '')}.json")
-    return summarize(dest, cfg, 'cpu')
+    return summarize(dest, cfg, 'cpu', s['filed_from'])       # the clean tree, not the one the copies made dirty
 
 # %% ../../nbs/13_mnist.ipynb #87dcf8ee
 def table2(metrics: dict | None = None) -> str:
