@@ -297,7 +297,7 @@ def _parser() -> argparse.ArgumentParser:
     _threads_arg(r)
     s = sub.add_parser('slice', help='run models of an experiment within a GPU time budget',
                        description='Calibrate, then train and evaluate the given models of an experiment within a time '
-                                   'budget, writing at most 8 small files to OUT (see "GPU slices" on the MNIST and celebA pages).')
+                                   'budget, writing at most 8 small files to OUT (see the "GPU slices" page of the docs).')
     s.add_argument('experiment', metavar='EXPERIMENT', help='experiment name (one with GPU slices: mnist, celeba)')
     s.add_argument('--models', required=True, metavar='M1,M2', help='comma-separated models, at most 2 (e.g. vae_8,vae_32; celeba has one: avb)')
     s.add_argument('--preset', default='slice', help='preset (default: slice)')
@@ -361,15 +361,11 @@ def _summary(name: str, out, res) -> str:
     return json.dumps(flat, default=str)[:2000] if flat else ''
 
 # %% ../nbs/99_cli.ipynb #an3cli18
-def _slicer(name: str, what: str):
-    f = getattr(get_experiment(name), what, None)
-    if f is None: raise ValueError(f"experiment {_norm(name)} has no GPU slices (no {what})")
-    return f
-
 def _slice(a) -> int:
     nt = choose_threads(a.threads)
     models = [m.strip() for m in a.models.split(',') if m.strip()]
-    run, mod = _slicer(a.experiment, 'run_slice'), get_experiment(a.experiment)
+    from avb_nb.slices import slices_of                   # imported when used: it loads the MNIST and celebA experiments
+    run, mod = slices_of(a.experiment)[0], get_experiment(a.experiment)
     fixed = {'models': tuple(models)} if 'models' in _fields(mod) else {}
     settings = check_settings(mod, a.preset, parse_settings(a.settings), a.seed, **fixed)
     _check_device(a.device)
@@ -380,8 +376,9 @@ def _slice(a) -> int:
     return 0
 
 def _ingest(a) -> int:
-    res = _slicer(a.experiment, 'ingest_slice')(a.src, a.dest)
-    print(f"ingested {a.src}: {len(res)} models in the table ({', '.join(res)})")
+    from avb_nb.slices import slices_of
+    res = slices_of(a.experiment)[1](a.src, a.dest)
+    print(f"ingested {a.src}: {len(res)} model{'s' * (len(res) != 1)} in the table ({', '.join(res)})")
     return 0
 
 def _bench(a) -> int:

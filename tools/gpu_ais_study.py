@@ -1,6 +1,6 @@
 """GPU slice: how converged and how tight Table 2's AIS is, on the VAE-8 decoder a slice trained (issue: AIS you can trust).
 
-With the library's own code (`experiments.mnist`: `slice_model`, `test_sets`; `evaluate`: `ais_values`, `simulate`, `bdmc_values`):
+With the library's own code (`slices.slice_model`, `experiments.mnist.test_sets`; `evaluate`: `ais_values`, `simulate`, `bdmc_values`):
   1. BDMC at the table's protocol (T = 1000, L = 10, linear, 5 chains, initial distribution q(z|x)) on digits simulated
      from the decoder: forward and reverse AIS bounds per digit;
   2. the convergence sweep on real test digits (dynamic test set): T in 100, 300, 1000, 3000; L = 10 then 5; linear
@@ -19,7 +19,8 @@ import torch
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from avb_nb.experiments.mnist import MNISTConfig, slice_model, test_sets  # noqa: E402
+from avb_nb.experiments.mnist import MNISTConfig, test_sets  # noqa: E402
+from avb_nb.slices import slice_model  # noqa: E402
 from avb_nb.evaluate import ais_values, simulate, bdmc_values  # noqa: E402
 from avb_nb.core import sync  # noqa: E402
 from avb_nb.run import Recorder  # noqa: E402

@@ -4,14 +4,14 @@
 
 # %% ../../nbs/14_celeba.ipynb #19a74d4e
 from __future__ import annotations
-import dataclasses, math, shutil, time
+import math, time
 from dataclasses import dataclass
 from pathlib import Path
 from typing import ClassVar
 import numpy as np
 import torch
 import matplotlib.pyplot as plt
-from ..core import (Config, mean_se, get_device, seed_everything, save_metrics, load_metrics, results_dir,
+from ..core import (Config, mean_se, get_device, seed_everything, save_metrics, results_dir,
                          atomic_write_text, device_name, load_checkpoint)
 from ..data import celeba_files, load_celeba, split_celeba
 from ..nets import check_widths, BlackBoxEncoder, ResNetTrunk, InjectedResNetDecoder, conv_adversary
@@ -19,12 +19,10 @@ from ..objectives import AVB
 from ..train import fit, TrainConfig
 from ..bench import time_step
 from ..report import to_uint8, tile, subsample, md_table
-from ..run import read_json, write_json, Slice, seconds_per_step, file_slice
 
 # %% auto #0
 __all__ = ['NAME', 'GITIGNORE', 'CelebAConfig', 'make_model', 'load_split', 'evaluate', 'posterior_mean', 'figure_data',
-           'plot_figures', 'train_config', 'train_evaluate', 'reproduce', 'run_slice', 'ingest_slice', 'summary_table',
-           'estimate']
+           'plot_figures', 'train_config', 'train_evaluate', 'reproduce', 'summary_table', 'estimate']
 
 # %% ../../nbs/14_celeba.ipynb #9bf3ae97
 NAME = 'celeba'
@@ -73,7 +71,7 @@ class CelebAConfig(Config):
                       steps=2, batch_size=4, log_every=1, checkpoint_every=1, eval_batch=4, n_samples=16,
                       n_recon=4, n_pairs=2, n_interp=5, n_code=2),
         'paper': {},
-        'slice': dict(cuda_graph=True, checkpoint_every=2_500_000)}   # steps: as many as one GPU slice allows (`run_slice`)
+        'slice': dict(cuda_graph=True, checkpoint_every=2_500_000)}   # steps: as many as one GPU slice allows (`slices.celeba_slice`)
 
     def __post_init__(self):
         self.check_counts('crop', 'size', 'z_dim', 'eps_dim', 'n_blocks', 'steps', 'batch_size', 'log_every', 'checkpoint_every',
@@ -228,46 +226,6 @@ def reproduce(preset: str | None = None, device='auto', seed: int = 0, out=None,
     cfg = CelebAConfig.preset(preset, seed=seed, **overrides)
     out = Path(out) if out is not None else results_dir(NAME, cfg.preset_name)
     return train_evaluate(cfg, load_split(cfg, data, progress), get_device(device), out, progress, t0)
-
-# %% ../../nbs/14_celeba.ipynb #cs0ex001
-def _calibrate(cfg: CelebAConfig, x_train: torch.Tensor, device, steps: int = 200) -> float:
-    "Seconds per training step of `cfg` on `device` (`run.seconds_per_step`: every run from a fresh optimizer and CUDA graph)."
-    seed_everything(cfg.seed); m = make_model(cfg).to(device); tc = train_config(cfg, device)
-    return seconds_per_step(lambda n: fit(m, x_train, dataclasses.replace(tc, steps=n, log_every=n), None, progress=False),
-                            device, steps)
-
-def run_slice(models=('avb',), out='slice', preset: str = 'slice', budget_s: float = 540., device='auto', data=None,
-              commit: str | None = None, seed: int = 0, progress: bool = False, reserve_s: float = 60.,
-              **overrides) -> dict:
-    """Train AVB of `preset` from scratch for as many steps as fit `budget_s` seconds (less `reserve_s` for evaluation
-    and figures), then evaluate and write the figures; `out` gets `slice.json`, `metrics.json` and the figures."""
-    if list(models) != ['avb']: raise ValueError(f"celebA has one model, 'avb'; got {list(models)}")
-    cfg = CelebAConfig.preset(preset, seed=seed, **overrides); device = get_device(device)
-    with Slice(out, budget_s, NAME, cfg.preset_name, cfg.to_dict(), device, commit, reserve_s=reserve_s) as s:
-        s.current = 'avb'                                          # a stop from here on interrupts it
-        d = load_split(cfg, data); s.info['load_s'] = round(time.time() - s.t0, 1)
-        s.info['train_s_per_step'] = sps = _calibrate(cfg, d['train'], device, min(200, 5 * cfg.steps)); s.save()
-        left, unit = s.left() - reserve_s, min(1000, cfg.steps)
-        steps = min(cfg.steps, int(0.9 * left / sps) // unit * unit)                # 10% for timing noise
-        if steps < unit: s.current = None; s.skip('avb', f"needs at least {unit * sps + reserve_s:.0f} s, {left + reserve_s:.0f} s left")
-        else:
-            s.info['steps'] = steps; s.save()
-            train_evaluate(CelebAConfig.preset(preset, seed=seed, **{**overrides, 'steps': steps}), d, device, s.work, progress, s.t0)
-            m = read_json(s.work/'metrics.json'); m['provenance']['git_commit'] = s.info['commit']
-            write_json(s.out/'metrics.json', m)
-            for f in m['results']['figures']: shutil.copy(s.work/f, s.out/f)
-            s.done('avb')
-    return read_json(Path(out)/'slice.json')
-
-def ingest_slice(src, dest=None) -> dict:
-    "File a returned slice folder `src` into `dest` (default `results/celeba/<preset>/`): metrics, sample grid, `slice.json`."
-    src = Path(src); s, dest = file_slice(src, NAME, dest)
-    if s['done'] != ['avb']: raise ValueError(f"slice {src} finished nothing: {s['not_run']}")
-    m = load_metrics(src)
-    if m['config'] != {**s['config'], 'steps': s['steps']}: raise ValueError(f"{src}/metrics.json is not the run slice.json describes")
-    atomic_write_text(dest/'.gitignore', GITIGNORE)
-    for f in ('metrics.json', 'fig9_samples.png', 'slice.json'): shutil.copy(src/f, dest/f)
-    return {'avb': m['results']}
 
 # %% ../../nbs/14_celeba.ipynb #df0b90d4
 def summary_table(metrics: dict) -> str:

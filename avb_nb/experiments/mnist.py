@@ -4,14 +4,14 @@
 
 # %% ../../nbs/13_mnist.ipynb #852a1101
 from __future__ import annotations
-import dataclasses, shutil, time, warnings
+import time, warnings
 from dataclasses import dataclass
 from pathlib import Path
 from typing import ClassVar
 import numpy as np
 import torch
-from ..core import (Config, mean_se, get_device, seed_everything, save_metrics, results_dir, atomic_save,
-                         load_checkpoint, device_name, git_commit)
+from ..core import (Config, mean_se, get_device, seed_everything, save_metrics, results_dir, load_checkpoint,
+                         device_name, git_commit)
 from ..data import load_mnist, load_binarized_mnist
 from ..nets import (MLPTrunk, BlackBoxEncoder, GaussianEncoder, ACEncoder, MLPDecoder, mlp_adversary, release_nets,
                          aug2017_nets, ac_bases)
@@ -19,12 +19,12 @@ from ..objectives import VAE, AVB, AVBAC
 from ..train import fit, TrainConfig
 from ..evaluate import elbo_values, ais_values
 from ..report import figure_data, plot_models, pm, md_table
-from ..run import fingerprint as run_fingerprint, read_json, write_json, Slice, seconds_per_step, file_slice
+from ..run import fingerprint as run_fingerprint, read_json, write_json
 
 # %% auto #0
 __all__ = ['NAME', 'MODELS', 'PAPER_TABLE2', 'parse_model', 'MNISTConfig', 'make_model', 'test_sets', 'train_images',
            'train_config', 'train_model', 'evaluate_model', 'fingerprint', 'summarize', 'run_model', 'reproduce',
-           'run_slice', 'ingest_slice', 'table2', 'paired_ais', 'elbo_vs_ais', 'slice_model']
+           'table2', 'paired_ais', 'elbo_vs_ais']
 
 # %% ../../nbs/13_mnist.ipynb #ed2c6b93
 NAME = 'mnist'
@@ -282,65 +282,6 @@ def reproduce(preset: str | None = None, device='auto', seed: int = 0, out=None,
             summarize(out, cfg, device)                       # metrics.json is current after every model
     return summarize(out, cfg, device)
 
-# %% ../../nbs/13_mnist.ipynb #sl0ce0co
-def _calibrate(name: str, cfg: MNISTConfig, x_train, xs: dict, device) -> dict:
-    "Seconds per training step (CUDA-graph `fit`, capture included in every run) and per AIS transition of `name`."
-    seed_everything(cfg.seed); m = make_model(name, cfg).to(device)
-    tc = train_config(name, cfg, device); x = xs['dynamic'][:cfg.ais_examples].to(device)
-    train = lambda n: fit(m, x_train, dataclasses.replace(tc, steps=n, log_every=n), None, progress=False)
-    ais = lambda n: ais_values(m.eval(), x, **{**cfg.ais, 'n_steps': n}, progress=False)
-    return dict(train_s_per_step=seconds_per_step(train, device, min(200, 5 * cfg.steps), short=10),
-                ais_s_per_step=seconds_per_step(ais, device, 4))
-
-def _seconds_needed(cal: dict, cfg: MNISTConfig, n_sets: int, margin: float = 20.) -> float:
-    return cfg.steps * cal['train_s_per_step'] + n_sets * cfg.ais_steps * cal['ais_s_per_step'] + margin
-
-def _pack(name: str, work: Path, out: Path):
-    "Copy a finished model's result, figures and small weights (decoder; a VAE's encoder) into `out`."
-    d = work/name
-    shutil.copy(d/'result.json', out/f'{name}.result.json'); shutil.copy(d/'figures.npz', out/f'{name}.figures.npz')
-    state = load_checkpoint(d/'checkpoint.pt', 'cpu')['model']
-    keep = ('decoder.', 'encoder.') if name.startswith('vae') else ('decoder.',)
-    atomic_save({k: v for k, v in state.items() if k.startswith(keep)}, out/f'{name}.weights.pt')
-
-def run_slice(models, out, preset: str = 'slice', budget_s: float = 420., device='auto', data=None,
-              commit: str | None = None, seed: int = 0, progress: bool = False, **overrides) -> dict:
-    """Train and evaluate `models` of `preset` within `budget_s` seconds (calibrate, plan, run, pack), writing
-    at most 2 + 3 x len(models) files to `out` (see above); returns the contents of `out/slice.json`."""
-    cfg = MNISTConfig.preset(preset, seed=seed, models=tuple(models), **overrides)
-    if 2 + 3 * len(cfg.models) > 8: raise ValueError(f"a slice returns at most 8 files: at most 2 models, got {len(cfg.models)}")
-    device = get_device(device)
-    with Slice(out, budget_s, NAME, cfg.preset_name, cfg.to_dict(), device, commit, float32=True,     # as the authors
-               fingerprint=fingerprint(cfg), calibration={}) as s:
-        x_train, xs = train_images(cfg, data), test_sets(cfg, data)
-        for m in cfg.models: s.current = m; s.info['calibration'][m] = _calibrate(m, cfg, x_train, xs, device); s.save()
-        for m in cfg.models:
-            left, cal = s.left(), s.info['calibration'][m]
-            s.current = None
-            if _seconds_needed(cal, cfg, 1) > left: s.skip(m, f"needs about {_seconds_needed(cal, cfg, 1):.0f} s, {left:.0f} s left"); continue
-            sets = xs if _seconds_needed(cal, cfg, len(xs)) <= left else {'dynamic': xs['dynamic']}
-            if len(sets) < len(xs): s.skip(f'{m}/static', f"static test set left out: {left:.0f} s left")
-            s.current = m; r = run_model(m, cfg, x_train, sets, s.work, device, progress)
-            r['run']['git_commit'] = s.info['commit']; write_json(s.work/m/'result.json', r)
-            _pack(m, s.work, s.out); s.done(m)
-    return read_json(Path(out)/'slice.json')
-
-# %% ../../nbs/13_mnist.ipynb #in0ges0c
-def ingest_slice(src, dest=None) -> dict:
-    "File a returned slice folder `src` into `dest` (default `results/mnist/<preset>/`) and rebuild its metrics and figures."
-    src = Path(src); s, dest = file_slice(src, NAME, dest)
-    cfg = MNISTConfig.preset(s['preset'], **{k: v for k, v in s['config'].items() if k != 'models' and k not in MNISTConfig.RETIRED})   # all models
-    if fingerprint(cfg) != s['fingerprint']: raise ValueError(f"slice {src} was made with settings this version cannot rebuild")
-    for m in s['done']:
-        r = read_json(src/f'{m}.result.json')
-        if r is None or r.get('fingerprint') != s['fingerprint']: raise ValueError(f"{src}/{m}.result.json is missing or from other settings")
-        (dest/m).mkdir(parents=True, exist_ok=True)
-        for a, b in ((f'{m}.result.json', 'result.json'), (f'{m}.figures.npz', 'figures.npz'), (f'{m}.weights.pt', 'weights.pt')):
-            shutil.copy(src/a, dest/m/b)
-    (dest/'slices').mkdir(parents=True, exist_ok=True)
-    shutil.copy(src/'slice.json', dest/'slices'/f"{s['started'].replace(':', '')}.json")
-    return summarize(dest, cfg, 'cpu', s['filed_from'])       # the clean tree, not the one the copies made dirty
-
 # %% ../../nbs/13_mnist.ipynb #87dcf8ee
 def table2(metrics: dict | None = None) -> str:
     "Markdown table of Table 2: the paper's numbers beside a run's `metrics.json` (dict), if given."
@@ -385,16 +326,3 @@ def elbo_vs_ais(metrics: dict) -> str:
         out.append('Paired AIS differences on the same examples: ' + ', '.join(f"{a} - {b} = {d:+.2f} ± {se:.2f}"
                                                                              for a, b, p in pairs if p for d, se in [p]) + ' nats.')
     return ' '.join(out)
-
-# %% ../../nbs/13_mnist.ipynb #aisst0co
-def slice_model(name: str, preset: str = 'slice', root=None):
-    "Model `name` with the weights a slice filed in `<root>/<name>/weights.pt` (default `results/mnist/<preset>/`), in eval mode."
-    m, path = make_model(name, MNISTConfig.preset(preset)), Path(root or results_dir(NAME, preset))/name/'weights.pt'
-    state = load_checkpoint(path)
-    if state is None: raise FileNotFoundError(f"no weights at {path}: run {name}'s GPU slice and ingest it first")
-    missing, unexpected = m.load_state_dict(state, strict=False)
-    kept = ('decoder.', 'encoder.') if name.startswith('vae') else ('decoder.',)     # what `_pack` keeps
-    if unexpected or any(k.startswith(kept) for k in missing):
-        raise ValueError(f"{path} does not hold {name}'s {' and '.join(k[:-1] for k in kept)} for preset {preset!r}")
-    return m.eval().requires_grad_(False)
-
