@@ -10,7 +10,8 @@ Each measurement is written to OUT/study.json as soon as it is taken (tools/gpu_
 is skipped and recorded as skipped, never silently shortened. Rerun with the same arguments on the same machine, the
 script keeps the rows already in OUT/study.json and takes only the rest (so on a CPU the study can span several sittings).
 
-  python tools/gpu_ais_study.py --out DIR [--budget SECONDS] [--data DIR] [--examples N] [--tiny]   # --tiny: the CPU dry run
+  python tools/gpu_ais_study.py --out DIR [--budget SECONDS] [--data DIR] [--model NAME] [--examples N] [--sweep-T 100,300]
+                                [--bdmc-T 1000] [--tiny]   # --tiny: the CPU dry run
 """
 from __future__ import annotations
 import argparse, sys, time
@@ -34,16 +35,19 @@ def main(argv=None):
     ap.add_argument('--data', default=None, help='folder holding mnist/ (default: the library default)')
     ap.add_argument('--model', default='vae_8')
     ap.add_argument('--examples', type=int, default=256, help='test digits in the sweep, and simulated digits for BDMC')
+    ap.add_argument('--sweep-T', default='100,300,1000,3000', help='the sweep\'s numbers of distributions T, comma-separated')
+    ap.add_argument('--bdmc-T', default='1000,3000,100', help='BDMC\'s T, comma-separated, the first before the sweep; "" for none')
     ap.add_argument('--tiny', action='store_true', help='2 digits, T of 2-3: the CPU dry run of this same script')
     args = ap.parse_args(argv)
     Path(args.out).mkdir(parents=True, exist_ok=True)
     dev = torch.device('cuda' if torch.cuda.is_available() else 'cpu')
     torch.backends.cuda.matmul.allow_tf32 = torch.backends.cudnn.allow_tf32 = False     # float32, as the slices run
     n = 2 if args.tiny else args.examples
-    Ts, bdmc_Ts = ((2, 3), (3, 2)) if args.tiny else ((100, 300, 1000, 3000), (1000, 3000, 100))
+    ints = lambda a: tuple(int(t) for t in a.split(',') if t.strip())
+    Ts, bdmc_Ts = ((2, 3), (3, 2)) if args.tiny else (ints(args.sweep_T), ints(args.bdmc_T))
     cfg = MNISTConfig.preset('slice')
     env = env_info(args.tiny, args.budget, model=args.model, preset='slice', weights=f'results/mnist/slice/{args.model}/weights.pt',
-                   examples=n, chains=cfg.ais_chains, init=dict(vae='q(z|x)', avb='prior N(0, I)', avb_ac='r_alpha(z|x)')[parse_model(args.model)[0]])
+                   examples=n, chains=cfg.ais_chains, sweep_T=list(Ts), bdmc_T=list(bdmc_Ts), init=dict(vae='q(z|x)', avb='prior N(0, I)', avb_ac='r_alpha(z|x)')[parse_model(args.model)[0]])
     rec = Recorder(args.out, 'study.json', args.budget, env, ('calibration', 'bdmc', 'sweep'), resume=True)
     model = slice_model(args.model).to(dev)
     x = test_sets(cfg, args.data)['dynamic'][:n].to(dev)
@@ -72,7 +76,7 @@ def main(argv=None):
                         accept=round(b['accept'], 3), seconds=round(b['seconds'], 1))
         return f
 
-    rec.run('bdmc', dict(T=bdmc_Ts[0], L=10, schedule='linear'), bdmc_row(bdmc_Ts[0], 10, 'linear'), need(bdmc_Ts[0], 10, 2))
+    for T in bdmc_Ts[:1]: rec.run('bdmc', dict(T=T, L=10, schedule='linear'), bdmc_row(T, 10, 'linear'), need(T, 10, 2))
     for L in (10, 5):
         for s in ('linear', 'sigmoid'):
             for T in Ts: rec.run('sweep', dict(T=T, L=L, schedule=s), sweep_row(T, L, s), need(T, L))
