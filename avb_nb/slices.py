@@ -19,25 +19,32 @@ from .experiments.celeba import CelebAConfig
 __all__ = ['SLICES', 'mnist_slice', 'ingest_mnist', 'slice_model', 'celeba_slice', 'ingest_celeba', 'slices_of']
 
 # %% ../nbs/16_slices.ipynb #gs0mnsl0
+def _fit_seconds(model, x_train, tc, device, steps: int, short: int = 2) -> float:
+    "Seconds per `fit` step of `model` with settings `tc` (`run.seconds_per_step`: every run from a fresh optimizer and CUDA graph)."
+    return seconds_per_step(lambda n: fit(model, x_train, dataclasses.replace(tc, steps=n, log_every=n), None, progress=False),
+                            device, steps, short)
+
 def _mnist_calibrate(name: str, cfg: MNISTConfig, x_train, xs: dict, device) -> dict:
     "Seconds per training step (CUDA-graph `fit`, capture included in every run) and per AIS transition of `name`."
     seed_everything(cfg.seed); m = mnist.make_model(name, cfg).to(device)
     tc = mnist.train_config(name, cfg, device); x = xs['dynamic'][:cfg.ais_examples].to(device)
-    train = lambda n: fit(m, x_train, dataclasses.replace(tc, steps=n, log_every=n), None, progress=False)
     ais = lambda n: ais_values(m.eval(), x, **{**cfg.ais, 'n_steps': n}, progress=False)
-    return dict(train_s_per_step=seconds_per_step(train, device, min(200, 5 * cfg.steps), short=10),
+    return dict(train_s_per_step=_fit_seconds(m, x_train, tc, device, min(200, 5 * cfg.steps), short=10),
                 ais_s_per_step=seconds_per_step(ais, device, 4))
 
 def _mnist_seconds(cal: dict, cfg: MNISTConfig, n_sets: int, margin: float = 20.) -> float:
     return cfg.steps * cal['train_s_per_step'] + n_sets * cfg.ais_steps * cal['ais_s_per_step'] + margin
+
+def _kept(name: str) -> tuple:
+    "What a slice keeps of model `name`: its decoder, and a VAE's encoder (AIS starts from its q(z|x))."
+    return ('decoder.', 'encoder.') if name.startswith('vae') else ('decoder.',)
 
 def _mnist_pack(name: str, work: Path, out: Path):
     "Copy a finished model's result, figures and small weights (decoder; a VAE's encoder) into `out`."
     d = work/name
     shutil.copy(d/'result.json', out/f'{name}.result.json'); shutil.copy(d/'figures.npz', out/f'{name}.figures.npz')
     state = load_checkpoint(d/'checkpoint.pt', 'cpu')['model']
-    keep = ('decoder.', 'encoder.') if name.startswith('vae') else ('decoder.',)
-    atomic_save({k: v for k, v in state.items() if k.startswith(keep)}, out/f'{name}.weights.pt')
+    atomic_save({k: v for k, v in state.items() if k.startswith(_kept(name))}, out/f'{name}.weights.pt')
 
 def mnist_slice(models, out, preset: str = 'slice', budget_s: float = 420., device='auto', data=None,
               commit: str | None = None, seed: int = 0, progress: bool = False, **overrides) -> dict:
@@ -84,7 +91,7 @@ def slice_model(name: str, preset: str = 'slice', root=None):
     state = load_checkpoint(path)
     if state is None: raise FileNotFoundError(f"no weights at {path}: run {name}'s GPU slice and ingest it first")
     missing, unexpected = m.load_state_dict(state, strict=False)
-    kept = ('decoder.', 'encoder.') if name.startswith('vae') else ('decoder.',)     # what `_mnist_pack` keeps
+    kept = _kept(name)
     if unexpected or any(k.startswith(kept) for k in missing):
         raise ValueError(f"{path} does not hold {name}'s {' and '.join(k[:-1] for k in kept)} for preset {preset!r}")
     return m.eval().requires_grad_(False)
@@ -92,10 +99,9 @@ def slice_model(name: str, preset: str = 'slice', root=None):
 
 # %% ../nbs/16_slices.ipynb #gs0cesl0
 def _celeba_calibrate(cfg: CelebAConfig, x_train: torch.Tensor, device, steps: int = 200) -> float:
-    "Seconds per training step of `cfg` on `device` (`run.seconds_per_step`: every run from a fresh optimizer and CUDA graph)."
-    seed_everything(cfg.seed); m = celeba.make_model(cfg).to(device); tc = celeba.train_config(cfg, device)
-    return seconds_per_step(lambda n: fit(m, x_train, dataclasses.replace(tc, steps=n, log_every=n), None, progress=False),
-                            device, steps)
+    "Seconds per training step of `cfg` on `device`."
+    seed_everything(cfg.seed)
+    return _fit_seconds(celeba.make_model(cfg).to(device), x_train, celeba.train_config(cfg, device), device, steps)
 
 def celeba_slice(models=('avb',), out='slice', preset: str = 'slice', budget_s: float = 540., device='auto', data=None,
               commit: str | None = None, seed: int = 0, progress: bool = False, reserve_s: float = 60.,

@@ -20,7 +20,7 @@ import torch
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from avb_nb.experiments.mnist import MNISTConfig, test_sets, parse_model  # noqa: E402
+from avb_nb.experiments.mnist import MNISTConfig, test_sets, parse_model, AIS_INIT  # noqa: E402
 from avb_nb.slices import slice_model  # noqa: E402
 from avb_nb.evaluate import ais_values, simulate, bdmc_values  # noqa: E402
 from avb_nb.core import sync  # noqa: E402
@@ -47,7 +47,7 @@ def main(argv=None):
     Ts, bdmc_Ts = ((2, 3), (3, 2)) if args.tiny else (ints(args.sweep_T), ints(args.bdmc_T))
     cfg = MNISTConfig.preset('slice')
     env = env_info(args.tiny, args.budget, model=args.model, preset='slice', weights=f'results/mnist/slice/{args.model}/weights.pt',
-                   examples=n, chains=cfg.ais_chains, sweep_T=list(Ts), bdmc_T=list(bdmc_Ts), init=dict(vae='q(z|x)', avb='prior N(0, I)', avb_ac='r_alpha(z|x)')[parse_model(args.model)[0]])
+                   examples=n, chains=cfg.ais_chains, sweep_T=list(Ts), bdmc_T=list(bdmc_Ts), init=AIS_INIT[parse_model(args.model)[0]])
     rec = Recorder(args.out, 'study.json', args.budget, env, ('calibration', 'bdmc', 'sweep'), resume=True)
     model = slice_model(args.model).to(dev)
     x = test_sets(cfg, args.data)['dynamic'][:n].to(dev)

@@ -22,7 +22,7 @@ from ..report import figure_data, plot_models, pm, md_table
 from ..run import fingerprint as run_fingerprint, read_json, write_json
 
 # %% auto #0
-__all__ = ['NAME', 'MODELS', 'PAPER_TABLE2', 'parse_model', 'MNISTConfig', 'make_model', 'test_sets', 'train_images',
+__all__ = ['NAME', 'MODELS', 'PAPER_TABLE2', 'AIS_INIT', 'parse_model', 'MNISTConfig', 'make_model', 'test_sets', 'train_images',
            'train_config', 'train_model', 'evaluate_model', 'fingerprint', 'summarize', 'run_model', 'reproduce',
            'table2', 'paired_ais', 'elbo_vs_ais']
 
@@ -47,6 +47,8 @@ def parse_model(name: str) -> tuple[str, int]:
         raise ValueError(f"unknown MNIST model {name!r}; choose one of {', '.join(MODELS)}")
     kind, d = key.rsplit('_', 1)
     return kind, int(d)
+
+AIS_INIT = dict(vae='q(z|x)', avb='prior N(0, I)', avb_ac='r_alpha(z|x)')   # where AIS starts, per kind (`evaluate.ais_init`)
 
 # %% ../../nbs/13_mnist.ipynb #5cb81c6e
 @dataclass
@@ -256,7 +258,7 @@ def run_model(name: str, cfg: MNISTConfig, x_train, xs: dict, out: Path, device,
     kind, z_dim = parse_model(name)
     res = dict(model=name, kind=kind, z_dim=z_dim, **res,
                elbo_kind='adversary estimate (approx.)' if kind != 'vae' else 'Monte Carlo ELBO (a lower bound)',
-               elbo_is_estimate=kind != 'vae', ais_init={'vae': 'q(z|x)', 'avb': 'prior N(0, I)', 'avb_ac': 'r_alpha(z|x)'}[kind],
+               elbo_is_estimate=kind != 'vae', ais_init=AIS_INIT[kind],
                train_steps=info['steps'], train_seconds=round(info['seconds'], 1), train_last=info.get('last', {}),
                eval_seconds=round(time.time() - t0, 1), params_millions=model.n_params(),
                run=dict(device=device_name(device), git_commit=git_commit(), preset=cfg.preset_name, seed=cfg.seed,
