@@ -347,7 +347,8 @@ def _list() -> int:
 # each experiment's table of the paper's numbers beside a run's (a function of its loaded metrics.json), and its title
 TABLES = {'toy-vi': ('Toy VI (Figure 1)', 'kl_table'), 'eight-schools': ('Eight schools (Figures 3-4)', 'results_table'),
           'synthetic': ('Synthetic 2x2 (Table 1)', 'table1'), 'mnist': ('Binarized MNIST (Table 2)', 'table2'),
-          'celeba': ('CelebA (Figures 9-10)', 'summary_table'), 'connections': ('Connections (section 6)', 'summary_table')}
+          'celeba': ('CelebA (Figures 9-10)', 'summary_table'), 'connections': ('Connections (section 6)', 'summary_table'),
+          'connections-mnist': ('Connections on MNIST (section 6)', 'summary_table')}
 
 def results_table(name: str, metrics: dict) -> str:
     "Experiment `name`'s markdown table: the paper's numbers beside those of `metrics` (a loaded `metrics.json`)."

@@ -4,16 +4,18 @@
 
 # %% ../nbs/06_hmc.ipynb #970f3c1a
 from __future__ import annotations
-import math
+import math, time
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Callable
 import numpy as np
 import torch
+from .core import seed_everything, atomic_save, load_checkpoint
 from .data import EightSchoolsExact, exact_summary
 
 # %% auto #0
 __all__ = ['log_prob_and_grad', 'leapfrog', 'hmc_step', 'DualAveraging', 'split_rhat', 'ess', 'mcmc_summary', 'HMCResult', 'hmc',
-           'hmc_check']
+           'hmc_check', 'reference_run']
 
 # %% ../nbs/06_hmc.ipynb #7ed878c0
 def log_prob_and_grad(log_prob: Callable, z: torch.Tensor):
@@ -194,3 +196,20 @@ def hmc_check(samples: torch.Tensor, exact: EightSchoolsExact, n_se: float = 4.)
     rows['p_tau_positive'] = (_chain_mean((samples[..., 1] > 0).double()), 0.5)
     out = {k: dict(hmc=h['mean'], exact=e, se=h['se'], ess=h['ess'], z=(h['mean'] - e) / h['se']) for k, (h, e) in rows.items()}
     return dict(rows=out, n_se=n_se, passed=bool(all(abs(r['z']) < n_se for r in out.values())))
+
+# %% ../nbs/06_hmc.ipynb #hc0refco
+def reference_run(log_prob: Callable, dim: int, chains: int, n_samples: int, n_warmup: int, n_leapfrog: int, thin: int,
+                  seed: int = 0, exact: EightSchoolsExact | None = None, names=None, path: str | Path | None = None) -> dict:
+    """HMC draws (n_samples, chains, dim) as float32 from chains started at N(0, I) under `seed`, their diagnostics and, given
+    `exact`, `hmc_check` against it; kept at `path` and read back (`cached` True) when it is there."""
+    if path is not None and (got := load_checkpoint(path)) is not None: return {**got, 'cached': True}
+    seed_everything(seed); t0 = time.time()
+    r = hmc(log_prob, torch.randn(chains, dim, dtype=torch.float64), n_samples=n_samples, n_warmup=n_warmup, n_leapfrog=n_leapfrog, thin=thin)
+    s = r.summary(names)
+    diag = dict(accept=r.accept_rate.mean().item(), step_size=float(r.step_size), iterations=chains * (n_warmup + n_samples * thin),
+                n_draws=chains * n_samples, chains=chains, thin=thin, max_rhat=max(v['rhat'] for v in s.values()),
+                min_ess=min(v['ess'] for v in s.values()), ess={k: v['ess'] for k, v in s.items()},
+                rhat={k: v['rhat'] for k, v in s.items()}, seconds=time.time() - t0)
+    res = dict(samples=r.samples.float(), diagnostics=diag, check=None if exact is None else hmc_check(r.samples, exact))
+    if path is not None: atomic_save(res, path)
+    return {**res, 'cached': False}

@@ -12,8 +12,9 @@ import matplotlib.pyplot as plt
 from .core import seed_everything, results_dir, load_metrics, mean_se
 
 # %% auto #0
-__all__ = ['COLORS', 'to_uint8', 'tile', 'figure_data', 'plot_models', 'fig5_data', 'fig6_latent', 'subsample', 'pm', 'spread',
-           'md_table', 'ais_study_table', 'ais_study_plot', 'committed']
+__all__ = ['COLORS', 'to_uint8', 'tile', 'figure_data', 'plot_models', 'fig5_data', 'fig6_latent', 'kde_pairs',
+           'marginal_histograms', 'subsample', 'pm', 'spread', 'md_table', 'ais_study_table', 'ais_study_plot',
+           'committed']
 
 # %% ../nbs/07a_report.ipynb #rp0tile0
 def to_uint8(x: torch.Tensor, shape: tuple) -> np.ndarray:
@@ -87,6 +88,31 @@ def fig6_latent(codes: dict, path, lim: float = 3.5):
         for i in range(4): ax.scatter(z[:, i, 0], z[:, i, 1], s=1, alpha=0.4, color=COLORS[i], rasterized=True)
         ax.add_patch(plt.Circle((0, 0), 2, fill=False, ls='--', lw=0.8, color='k'))
         ax.set(xlim=(-lim, lim), ylim=(-lim, lim), aspect='equal', title=name.upper(), xlabel='$z_1$', ylabel='$z_2$')
+    fig.tight_layout(); fig.savefig(path, dpi=150); plt.close(fig)
+
+# %% ../nbs/07a_report.ipynb #rp0margc
+def kde_pairs(draws: dict, pairs, coords: dict, path, n: int = 3000, labels: dict | None = None):
+    "Density contours of the coordinate `pairs` (i, j) of each entry of `draws` {name: (N, d)}, one row each; `coords` {i: (label, limits)}."
+    import seaborn as sns
+    fig, axes = plt.subplots(len(draws), len(pairs), figsize=(2.5 * len(pairs), 2 * len(draws)), sharex='col', sharey='col', squeeze=False)
+    for row, (name, z) in zip(axes, draws.items()):
+        for c, (a, (i, j)) in enumerate(zip(row, pairs)):
+            sns.kdeplot(x=np.asarray(z)[:n, i], y=np.asarray(z)[:n, j], ax=a, fill=True, levels=8, thresh=0.05, cmap='viridis')
+            a.set_ylabel((f'{(labels or {}).get(name, name)}\n' if c == 0 else '') + coords[j][0], fontsize=8)
+    for c, (i, j) in enumerate(pairs):
+        axes[0, c].set_title(f'({coords[i][0]}, {coords[j][0]}) marginal', fontsize=9); axes[-1, c].set_xlabel(coords[i][0])
+        axes[0, c].set(xlim=coords[i][1], ylim=coords[j][1])
+    fig.tight_layout(); fig.savefig(path, dpi=150); plt.close(fig)
+
+def marginal_histograms(draws: dict, coords: dict, x, pdf, path, labels: dict | None = None, bins: int = 60):
+    "Histograms of the coordinates `coords` {i: (label, limits)} of each entry of `draws`, one row each, over the exact densities `pdf[:, i]` at `x` (black)."
+    fig, axes = plt.subplots(len(draws), len(coords), figsize=(2.5 * len(coords), 1.6 * len(draws)), sharex='col', squeeze=False)
+    for row, (name, z) in zip(axes, draws.items()):
+        for a, (i, (_, lim)) in zip(row, coords.items()):
+            a.hist(np.asarray(z)[:, i], bins=np.linspace(*lim, bins + 1), density=True, color='C0', alpha=0.6)
+            a.plot(np.asarray(x), np.asarray(pdf)[:, i], 'k', lw=1); a.set_xlim(*lim); a.set_yticks([])
+        row[0].set_ylabel((labels or {}).get(name, name), fontsize=8)
+    for a, (label, _) in zip(axes[-1], coords.values()): a.set_xlabel(label)
     fig.tight_layout(); fig.savefig(path, dpi=150); plt.close(fig)
 
 # %% ../nbs/07a_report.ipynb #rp0subco

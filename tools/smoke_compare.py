@@ -18,7 +18,7 @@ def run_all(out: Path, data: str | None):
     for name in experiment_index():
         cmd = [sys.executable, '-c', 'import sys; from avb_nb.cli import main; sys.exit(main(sys.argv[1:]))',
                'reproduce', name, '--preset', 'smoke', '--seed', '0', '--device', 'cpu', '--threads', '1', '--out', str(out/name)]
-        needs_data = name in ('mnist', 'connections', 'celeba')
+        needs_data = name in ('mnist', 'connections-mnist', 'celeba')
         if data and needs_data: cmd += ['--data', data]
         rc = subprocess.run(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, env={**os.environ, 'PYTHONPATH': str(ROOT)}).returncode
         print(f'{name}: {"ok" if rc == 0 else f"failed (rc {rc})"}')

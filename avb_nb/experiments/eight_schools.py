@@ -12,24 +12,23 @@ import numpy as np
 import torch
 from torch import nn
 import matplotlib.pyplot as plt
-from ..core import Config, get_device, seed_everything, save_metrics, results_dir, atomic_save, load_checkpoint
+from ..core import Config, get_device, seed_everything, save_metrics, results_dir
 from ..nets import NeuralSampler, ResidualZAdversary
 from ..objectives import AVBVI
 from ..gaussian_vi import GaussianVI, draw, kl_cov_bound, kl_gaussian_exact, elbo_estimate, gaussian_gap, optimum_reference
 from ..train import fit, TrainConfig
-from ..hmc import hmc, hmc_check
+from ..hmc import reference_run
 from ..data import (eight_schools_log_joint, EightSchoolsExact, ES_NAMES, ES_MIRROR, p_tau_positive, KS_CRIT, exact_marginals,
                          posterior_summary, exact_summary)
 from ..run import open_stage, read_json, write_json, snapshots, keyed
 from ..evaluate import knn_kl, knn_kl_one_sample
-from ..report import pm, md_table
+from ..report import pm, md_table, kde_pairs, marginal_histograms
 
 # %% auto #0
 __all__ = ['NAME', 'METHODS', 'SAMPLERS', 'GAUSSIANS', 'STAGE_SETTINGS', 'RUN_SETTINGS', 'SCORES_VERSION', 'LABELS',
            'EightSchoolsConfig', 'stage_settings', 'make_model', 'train_config', 'scores', 'hmc_ground_truth', 'load_q',
            'train_stages', 'fit_gaussian', 'score_stages', 'run_method', 'fig_kl', 'fig_marginals',
-           'fig_marginals_exact', 'reproduce', 'results_table', 'seeds_table', 'saddle_starts', 'moments_table',
-           'ks_table', 'hmc_table']
+           'fig_marginals_exact', 'reproduce', 'results_table']
 
 # %% ../../nbs/11_eight_schools.ipynb #a8605a04
 NAME = 'eight-schools'
@@ -127,22 +126,9 @@ def scores(model: nn.Module, exact: EightSchoolsExact, ref: torch.Tensor, n: int
 
 # %% ../../nbs/11_eight_schools.ipynb #176ddf72
 def hmc_ground_truth(cfg: EightSchoolsConfig, exact: EightSchoolsExact, seed: int, path: Path | None = None) -> dict:
-    "HMC draws (draws, chains, 10) with diagnostics and the check against `exact`; cached at `path`."
-    if path is not None and (got := load_checkpoint(path)) is not None: return {**got, 'cached': True}
-    seed_everything(seed)
-    t0 = time.time()
-    r = hmc(lambda z: eight_schools_log_joint(z), torch.randn(cfg.hmc_chains, 10, dtype=torch.float64),
-            n_samples=cfg.hmc_draws, n_warmup=cfg.hmc_warmup, n_leapfrog=cfg.hmc_leapfrog, thin=cfg.hmc_thin)
-    s = r.summary(ES_NAMES)
-    diag = dict(accept=r.accept_rate.mean().item(), step_size=float(r.step_size),
-                iterations=cfg.hmc_chains * (cfg.hmc_warmup + cfg.hmc_draws * cfg.hmc_thin),
-                n_draws=cfg.hmc_chains * cfg.hmc_draws, chains=cfg.hmc_chains, thin=cfg.hmc_thin,
-                max_rhat=max(v['rhat'] for v in s.values()), min_ess=min(v['ess'] for v in s.values()),
-                ess={k: v['ess'] for k, v in s.items()}, rhat={k: v['rhat'] for k, v in s.items()},
-                seconds=time.time() - t0)
-    res = dict(samples=r.samples.float(), diagnostics=diag, check=hmc_check(r.samples, exact))
-    if path is not None: atomic_save(res, path)
-    return {**res, 'cached': False}
+    "HMC draws (draws, chains, 10) with diagnostics and the check against `exact` (`hmc.reference_run`); cached at `path`."
+    return reference_run(eight_schools_log_joint, 10, cfg.hmc_chains, cfg.hmc_draws, cfg.hmc_warmup, cfg.hmc_leapfrog, cfg.hmc_thin,
+                         seed, exact, ES_NAMES, path)
 
 # %% ../../nbs/11_eight_schools.ipynb #76343565
 def _q_state(model: nn.Module) -> dict:
@@ -228,31 +214,13 @@ def fig_kl(res: dict, path: Path):
     fig.tight_layout(); fig.savefig(path, dpi=150); plt.close(fig)
 
 def fig_marginals(draws: dict, path: Path, n: int = 3000):
-    "Figure 4: KDE of the (mu, tau) and (tau, eta_1) marginals, one row per method, HMC last."
-    import seaborn as sns
-    fig, axes = plt.subplots(len(draws), 2, figsize=(5, 2 * len(draws)), sharex='col', sharey='col', squeeze=False)
-    for row, (m, z) in zip(axes, draws.items()):
-        z = np.asarray(z)[:n]
-        for a, (i, j) in zip(row, ((0, 1), (1, 2))):
-            sns.kdeplot(x=z[:, i], y=z[:, j], ax=a, fill=True, levels=8, thresh=0.05, cmap='viridis')
-        row[0].set_ylabel(f'{LABELS[m]}\n' + r'$\tau$', fontsize=8); row[1].set_ylabel(r'$\eta_1$', fontsize=8)
-    axes[0, 0].set_title(r'$(\mu, \tau)$ marginal', fontsize=9); axes[0, 1].set_title(r'$(\tau, \eta_1)$ marginal', fontsize=9)
-    axes[-1, 0].set_xlabel(r'$\mu$'); axes[-1, 1].set_xlabel(r'$\tau$')
-    axes[0, 0].set_xlim(-2, 5); axes[0, 0].set_ylim(-3, 3); axes[0, 1].set_xlim(-3, 3); axes[0, 1].set_ylim(-3, 3)
-    fig.tight_layout(); fig.savefig(path, dpi=150); plt.close(fig)
+    "Figure 4: KDE of the (mu, tau) and (tau, eta_1) marginals, one row per method, HMC last (`report.kde_pairs`)."
+    kde_pairs(draws, ((0, 1), (1, 2)), {0: (r'$\mu$', (-2, 5)), 1: (r'$\tau$', (-3, 3)), 2: (r'$\eta_1$', (-3, 3))}, path, n, LABELS)
 
 def fig_marginals_exact(draws: dict, marg: dict, path: Path):
-    "Histograms of the mu, tau and eta_1 marginals of each method (one row each) with the exact marginal density (black)."
-    cols = ((0, 'mu', (-1, 2.5)), (1, 'tau', (-3, 3)), (2, 'eta_1', (-4, 4)))
-    fig, axes = plt.subplots(len(draws), 3, figsize=(7.5, 1.6 * len(draws)), sharex='col', squeeze=False)
-    x = marg['x'].numpy()
-    for row, (m, z) in zip(axes, draws.items()):
-        for a, (i, nm, lim) in zip(row, cols):
-            a.hist(np.asarray(z)[:, i], bins=np.linspace(*lim, 61), density=True, color='C0', alpha=0.6)
-            a.plot(x, marg['pdf'][:, i].numpy(), 'k', lw=1); a.set_xlim(*lim); a.set_yticks([])
-        row[0].set_ylabel(LABELS[m], fontsize=8)
-    for a, (_, nm, _) in zip(axes[-1], cols): a.set_xlabel(nm)
-    fig.tight_layout(); fig.savefig(path, dpi=150); plt.close(fig)
+    "The mu, tau and eta_1 marginals of each method (one row each) over the exact marginal densities (`report.marginal_histograms`)."
+    marginal_histograms(draws, {0: (r'$\mu$', (-1, 2.5)), 1: (r'$\tau$', (-3, 3)), 2: (r'$\eta_1$', (-4, 4))}, marg['x'].numpy(),
+                        marg['pdf'].numpy(), path, LABELS)
 
 # %% ../../nbs/11_eight_schools.ipynb #f1b4bd10
 _FINAL = ('kl_one_sample', 'kl_exact', 'kl_exact_se', 'kl_lower_bound', 'kl_lower_bound_se', 'fold', 'p_tau_positive',
@@ -315,10 +283,6 @@ def reproduce(preset: str | None = None, device='auto', seed: int = 0, out=None,
     return res
 
 # %% ../../nbs/11_eight_schools.ipynb #76fce3ff
-def _per_seed(m: dict, seed) -> dict:
-    s = m['results']['seeds']
-    return s[str(seed)] if str(seed) in s else s[int(seed)]
-
 def _f(v, se=None) -> str: return pm(v, se, digits=3)
 
 def results_table(m: dict) -> str:
@@ -335,44 +299,3 @@ def results_table(m: dict) -> str:
             "bound on the KL. Neither can rank AVB against the Gaussians, so Figure 3's ranking is not established here (see the "
             "Eight Schools page).")
 
-def seeds_table(m: dict) -> str:
-    "Markdown table, one row per seed and method: KL (exact, or the lower bound), the Gaussians' gap to their optimum, tau's modes and spread."
-    r = m['results']; rows = []
-    for s, per in r['seeds'].items():
-        for k in METHODS:
-            x = per[k]; sm = x['summary']; g = k in GAUSSIANS
-            rows.append([s, LABELS[k], _f(x['kl_exact'], x['kl_exact_se']) if g else f"≥ {_f(x['kl_lower_bound'], x['kl_lower_bound_se'])}",
-                         _f(x.get('gap_to_optimum'), x.get('gap_to_optimum_se')) if g else '–',
-                         f"{sum(saddle_starts(m, s, k))} of {len(x['restarts']['elbo'])}" if g else '–',
-                         _f(sm['mass_tau_pos'], sm['mass_se']), _f(sm['sd'][1], sm['sd_se'][1]), _f(sm['abs_tau'], sm['abs_tau_se'])])
-    ex = r['reference']['exact']
-    rows.append(['', 'exact posterior', 0, '', '', 0.5, _f(ex['sd'][1]), _f(ex['abs_tau'])])
-    return md_table(['seed', 'method', 'KL(q‖p)', 'gap to the optimum', 'starts at the saddle', 'P(τ>0)', 'sd(τ)', 'E\\|τ\\|'], rows)
-
-def saddle_starts(m: dict, seed, method: str, margin: float = 0.2) -> list[bool]:
-    r"For each start of a Gaussian fit: did it end more than `margin` nats above the family's optimum ($\mathrm{KL} = \log p(y) - \mathrm{ELBO}$)?"
-    ref = m['results']['reference']; opt = ref['gaussian_optimum'][method]['kl']
-    return [ref['log_evidence'] - e > opt + margin for e in _per_seed(m, seed)[method]['restarts']['elbo']]
-
-def moments_table(m: dict, seed=0) -> str:
-    "Markdown table of q's posterior summary for `seed` against the exact posterior: moments, the two tau modes' masses, the largest KS distance."
-    r, per = m['results'], _per_seed(m, seed); ex = r['reference']['exact']
-    row = lambda name, s: [name, _f(s['mean'][0], s['mean_se'][0]), _f(s['sd'][0], s['sd_se'][0]), _f(s['sd'][1], s['sd_se'][1]),
-                           _f(s['abs_tau'], s['abs_tau_se']), _f(s['sd'][2], s['sd_se'][2]), _f(s['mass_tau_pos'], s['mass_se']),
-                           _f(s['mass_tau_neg'], s['mass_se']), _f(max(s['ks']))]
-    rows = [row(LABELS[k], per[k]['summary']) for k in METHODS] + [row('exact draws', r['reference']['exact_draws'])]
-    rows.append(['exact', _f(ex['mean'][0]), _f(ex['sd'][0]), _f(ex['sd'][1]), _f(ex['abs_tau']), _f(ex['sd'][2]), 0.5, 0.5, 0])
-    return md_table(['', 'mean μ', 'sd μ', 'sd τ', 'E\\|τ\\|', 'sd η₁', 'P(τ>0)', 'P(τ<0)', 'max KS D'], rows)
-
-def ks_table(m: dict, seed=0) -> str:
-    "Markdown table of each marginal's KS distance to the exact one, per method, for `seed`, with the critical values."
-    r, per = m['results'], _per_seed(m, seed); c = r['reference']['ks_critical']
-    ks = lambda name, v: [name, *(f'{x:.3f}' for x in v)]
-    rows = [ks(LABELS[k], per[k]['summary']['ks']) for k in METHODS] + [ks('exact draws', r['reference']['exact_draws']['ks'])]
-    return (md_table(['', *ES_NAMES], rows) +
-            f"\n\nCritical values for {m['config']['n_eval']:,} i.i.d. draws: {c['p05']:.4f} (5%), {c['p001']:.4f} (0.1%).")
-
-def hmc_table(m: dict) -> str:
-    "Markdown table of the HMC check against the exact posterior."
-    return md_table(['quantity', 'HMC', 'exact', 'MC s.e.', 'z'], [[k, f"{v['hmc']:.4f}", f"{v['exact']:.4f}", f"{v['se']:.4f}", f"{v['z']:+.2f}"]
-                                                               for k, v in m['results']['hmc']['check']['rows'].items()])

@@ -17,28 +17,17 @@ from ..nets import (MLPTrunk, BlackBoxEncoder, GaussianEncoder, ACEncoder, MLPDe
                          aug2017_nets, ac_bases)
 from ..objectives import VAE, AVB, AVBAC
 from ..train import fit, TrainConfig
-from ..evaluate import elbo_values, ais_values
+from ..evaluate import elbo_values, ais_values, PAPER_TABLE2
 from ..report import figure_data, plot_models, pm, md_table
 from ..run import fingerprint as run_fingerprint, read_json, write_json
 
 # %% auto #0
-__all__ = ['NAME', 'MODELS', 'PAPER_TABLE2', 'AIS_INIT', 'parse_model', 'MNISTConfig', 'make_model', 'test_sets', 'train_images',
-           'train_config', 'train_model', 'evaluate_model', 'fingerprint', 'summarize', 'run_model', 'reproduce',
-           'table2', 'paired_ais', 'elbo_vs_ais']
+__all__ = ['NAME', 'MODELS', 'AIS_INIT', 'parse_model', 'MNISTConfig', 'make_model', 'test_sets', 'train_images', 'train_config',
+           'train_model', 'evaluate_model', 'fingerprint', 'summarize', 'run_model', 'reproduce', 'table2']
 
 # %% ../../nbs/13_mnist.ipynb #ed2c6b93
 NAME = 'mnist'
 MODELS = ('vae_8', 'vae_32', 'avb_8', 'avb_ac_8', 'avb_ac_32')
-
-# Mescheder, Nowozin & Geiger (ICML 2017), Table 2: binarized MNIST, nats. The ELBOs of AVB and
-# AVB+AC are the adversary's estimates ("≈" in the paper); AIS: 1000 steps, 5 chains, 2048 examples.
-PAPER_TABLE2 = {
-    'vae_8':     dict(elbo=-98.1, elbo_se=0.5, ais=-90.9, ais_se=0.6),
-    'vae_32':    dict(elbo=-87.2, elbo_se=0.3, ais=-81.8, ais_se=0.5),
-    'avb_8':     dict(elbo=-83.6, elbo_se=0.4, ais=-91.2, ais_se=0.6),
-    'avb_ac_8':  dict(elbo=-96.3, elbo_se=0.4, ais=-89.6, ais_se=0.6),
-    'avb_ac_32': dict(elbo=-79.5, elbo_se=0.3, ais=-80.2, ais_se=0.4),
-}
 
 def parse_model(name: str) -> tuple[str, int]:
     "`'avb_ac_32'` -> `('avb_ac', 32)`; accepts `-` for `_` and any case; unknown names are an error."
@@ -304,27 +293,3 @@ def table2(metrics: dict | None = None) -> str:
         rows.append(row)
     return md_table(head, rows)
 
-def paired_ais(metrics: dict, a: str, b: str) -> tuple[float, float] | None:
-    "Mean AIS difference a - b over the same test examples, with its standard error (None if either lacks per-example values)."
-    ra, rb = (metrics.get('results', {}).get(m, {}) for m in (a, b))
-    va, vb = ra.get('ais_values'), rb.get('ais_values')
-    if not va or not vb or len(va) != len(vb): return None
-    return mean_se(torch.tensor(va, dtype=torch.float64) - torch.tensor(vb, dtype=torch.float64))
-
-def elbo_vs_ais(metrics: dict) -> str:
-    "One sentence per finished model: AIS minus ELBO with its standard error, flagging ELBO estimates above AIS."
-    out = []
-    for m in MODELS:
-        r = metrics.get('results', {}).get(m)
-        if r is None: continue
-        d, se = r['ais_minus_elbo'], r['ais_minus_elbo_se']
-        what = 'adversary ELBO estimate' if r['elbo_is_estimate'] else 'ELBO'
-        if d < -2 * se: note = f"the {what} **exceeds** AIS by {-d:.1f} ± {se:.1f} nats (possible for an estimate, never for a bound)"
-        elif d > 2 * se: note = f"AIS exceeds the {what} by {d:.1f} ± {se:.1f} nats"
-        else: note = f"AIS and the {what} agree within two standard errors ({d:+.1f} ± {se:.1f} nats)"
-        out.append(f"{m}: {note} (on the {r['ais_n']} AIS examples).")
-    pairs = [(a, b, paired_ais(metrics, a, b)) for a, b in (('avb_ac_8', 'vae_8'), ('avb_ac_32', 'vae_32'), ('avb_ac_8', 'avb_8'))]
-    if any(p for *_, p in pairs):
-        out.append('Paired AIS differences on the same examples: ' + ', '.join(f"{a} - {b} = {d:+.2f} ± {se:.2f}"
-                                                                             for a, b, p in pairs if p for d, se in [p]) + ' nats.')
-    return ' '.join(out)
