@@ -17,8 +17,8 @@ __all__ = ['LOG_LIK_OPTIMUM_2X2', 'ES_NAMES', 'ES_MIRROR', 'KS_CRIT', 'DATA_ENV'
            'eight_schools', 'eight_schools_log_joint', 'EightSchoolsExact', 'p_tau_positive', 'exact_marginals',
            'ks_distance', 'posterior_summary', 'exact_summary', 'DataError', 'DataUnavailable', 'cache_dir',
            'shared_data_dir', 'data_roots', 'find_file', 'sha256sum', 'check_sha256', 'download', 'fetch', 'read_idx',
-           'load_mnist', 'binarize', 'Batches', 'mnist_batches', 'parse_amat', 'load_binarized_mnist', 'celeba_files',
-           'load_celeba', 'file_number', 'split_celeba']
+           'load_mnist', 'binarize', 'Batches', 'mnist_batches', 'parse_amat', 'load_binarized_mnist',
+           'mnist_test_subset', 'celeba_files', 'load_celeba', 'file_number', 'split_celeba']
 
 # %% ../nbs/02_data.ipynb #dbb90a77
 LOG_LIK_OPTIMUM_2X2 = -math.log(4)   # the best average log-likelihood on the set: four equally likely images
@@ -425,6 +425,14 @@ def load_binarized_mnist(split: str = 'train', path: str | Path | None = None, d
         except ConnectionError as e: raise _unavailable('binarized MNIST', 'binarized_mnist', [name], path, mirror, e) from e
     x = torch.from_numpy(np.unpackbits(_read_packed(p, split), axis=1)).float()
     return x if flat else x.view(-1, 1, 28, 28)
+
+# %% ../nbs/02_data.ipynb #da0tsuco
+def mnist_test_subset(n: int, seed: int = 0, path: str | Path | None = None) -> tuple[torch.Tensor, torch.Tensor]:
+    "`n` MNIST test images in an order drawn with `seed`, binarized once with the same generator: (indices, binary images (n, 784))."
+    g = torch.Generator().manual_seed(seed)
+    x = load_mnist('test', path)[0]
+    order = torch.randperm(len(x), generator=g)[:n]
+    return order, torch.bernoulli(x[order], generator=g)
 
 # %% ../nbs/02_data.ipynb #5db3d8de
 CELEBA_HELP = ("CelebA has no scriptable download: get img_align_celeba.zip from the official page "

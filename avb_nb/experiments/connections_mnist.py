@@ -12,7 +12,7 @@ import torch
 from torch import nn
 import torch.nn.functional as F
 from ..core import Config, get_device, seed_everything, save_metrics, results_dir, mean_se
-from ..data import load_mnist
+from ..data import load_mnist, mnist_test_subset
 from ..nets import ZAdversary, DataDiscriminator, ConvTrunk, ConvDecoder, BlackBoxEncoder, conv_adversary
 from ..objectives import AVB, BiGAN, AlphaGAN, log_std_normal
 from ..train import fit, TrainConfig
@@ -102,10 +102,8 @@ def train_images(cfg: ConnectionsMNISTConfig, data=None) -> torch.Tensor:
     return load_mnist('train', data)[0][:cfg.train_size]
 
 def test_images(cfg: ConnectionsMNISTConfig, data=None) -> torch.Tensor:
-    "`cfg.n_test` test images in a seeded order, binarized once with the same seed."
-    g = torch.Generator().manual_seed(cfg.seed)
-    x = load_mnist('test', data)[0]
-    return torch.bernoulli(x[torch.randperm(len(x), generator=g)[:cfg.n_test]], generator=g)
+    "`cfg.n_test` test images in a seeded order, binarized once with the same seed (`data.mnist_test_subset`)."
+    return mnist_test_subset(cfg.n_test, cfg.seed, data)[1]
 
 def run_model(kind: str, cfg: ConnectionsMNISTConfig, x_train, x_test, device, folder: Path | None = None,
               progress: bool = False) -> tuple[dict, nn.Module]:

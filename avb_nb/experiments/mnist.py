@@ -12,7 +12,7 @@ import numpy as np
 import torch
 from ..core import (Config, mean_se, get_device, seed_everything, save_metrics, results_dir, load_checkpoint,
                          device_name, git_commit)
-from ..data import load_mnist, load_binarized_mnist
+from ..data import load_mnist, load_binarized_mnist, mnist_test_subset
 from ..nets import (MLPTrunk, BlackBoxEncoder, GaussianEncoder, ACEncoder, MLPDecoder, mlp_adversary, release_nets,
                          aug2017_nets, ac_bases)
 from ..objectives import VAE, AVB, AVBAC
@@ -142,11 +142,9 @@ def make_model(name: str, cfg: MNISTConfig):
 
 # %% ../../nbs/13_mnist.ipynb #5f2551b3
 def test_sets(cfg: MNISTConfig, data=None) -> dict:
-    "`{'dynamic': (elbo_examples, 784), 'static': ...}` binary test images in a seeded order (static only if `cfg.static`)."
-    g = torch.Generator().manual_seed(cfg.seed)
-    x, _ = load_mnist('test', data)
-    order = torch.randperm(len(x), generator=g)[:cfg.elbo_examples]
-    out = dict(dynamic=torch.bernoulli(x[order], generator=g))
+    "`{'dynamic': (elbo_examples, 784), 'static': ...}` binary test images in a seeded order (`data.mnist_test_subset`; static only if `cfg.static`)."
+    order, dynamic = mnist_test_subset(cfg.elbo_examples, cfg.seed, data)
+    out = dict(dynamic=dynamic)
     if cfg.static: out['static'] = load_binarized_mnist('test', data)[order]
     return out
 
