@@ -194,19 +194,21 @@ def ais_schedule(n_steps: int, kind: str = 'sigmoid', delta: float = 4.) -> torc
 
 # %% ../nbs/07_evaluate.ipynb #a265ffc4
 def _f(S, b: float):
-    "log f_b and its gradient from the pieces S = (log r, grad log r, u, grad u), u = log p(z) + log p(x|z)."
-    lr, glr, u, gu = S
-    return (1 - b) * lr + b * u, (1 - b) * glr + b * gu
+    "log f_b = log r + b g and its gradient, from the pieces S = (log r, grad log r, g, grad g), g = log p(z) + log p(x|z) - log r(z)."
+    lr, glr, g, gg = S
+    return torch.add(lr, g, alpha=b), torch.add(glr, gg, alpha=b)
 
 def _transition(terms: Callable, z, S, b: float, eps, n_leapfrog: int):
     """One HMC transition leaving f_b invariant: momentum refresh, `n_leapfrog` leapfrog steps (one `terms` call
-    each), Metropolis accept. Returns the new z, its pieces S and the acceptance probabilities."""
+    each, and fused multiply-adds: on a GPU each leapfrog step launches little besides the decoder), Metropolis accept.
+    Returns the new z, its pieces S and the acceptance probabilities."""
+    eps = torch.as_tensor(eps, dtype=z.dtype, device=z.device)
     p0 = torch.randn_like(z); lp0, g = _f(S, b)
-    z1, p = z, p0 + 0.5 * eps * g
+    z1, p = z, torch.addcmul(p0, eps, g, value=0.5)
     for i in range(n_leapfrog):
-        z1 = z1 + eps * p; S1 = terms(z1); lp1, g = _f(S1, b)
-        p = p + (eps if i < n_leapfrog - 1 else 0.5 * eps) * g
-    log_a = (lp1 - 0.5 * (p ** 2).sum(-1)) - (lp0 - 0.5 * (p0 ** 2).sum(-1))
+        z1 = torch.addcmul(z1, eps, p); S1 = terms(z1); lp1, g = _f(S1, b)
+        p = torch.addcmul(p, eps, g, value=1. if i < n_leapfrog - 1 else 0.5)
+    log_a = (lp1 - 0.5 * torch.linalg.vecdot(p, p)) - (lp0 - 0.5 * torch.linalg.vecdot(p0, p0))
     a = torch.where(torch.isfinite(log_a), log_a, torch.full_like(log_a, -math.inf)).clamp(max=0.).exp()   # divergence: reject
     acc = torch.rand_like(a) < a
     keep = lambda new, old: torch.where(acc.view(-1, *[1] * (new.dim() - 1)), new, old)
@@ -214,9 +216,9 @@ def _transition(terms: Callable, z, S, b: float, eps, n_leapfrog: int):
 
 def _anneal(terms: Callable, z: torch.Tensor, betas, scale, step, n_leapfrog: int,
             band=(0.6, 0.7), adapt_factor: float = 1.05, progress: bool = False):
-    """Run AIS chains z (N, d) along `betas`; log f_b = (1 - b) log r + b u. `step`: (N,) initial step sizes adapted
+    """Run AIS chains z (N, d) along `betas`; log f_b = log r + b g. `step`: (N,) initial step sizes adapted
     online, or a (T, N) table used as it is. Returns log weights (N,), final z, mean acceptance and the (T, N) steps
-    used (the table itself when one was given). Before each transition the weight gets (b_t - b_{t-1}) (u - log r) at z; no host syncs in the loop."""
+    used (the table itself when one was given). Before each transition the weight gets (b_t - b_{t-1}) g at z; no host syncs in the loop."""
     S = terms(z)
     logw = torch.zeros(z.shape[0], dtype=z.dtype, device=z.device); acc_run = torch.full_like(logw, 0.65)
     acc_sum = torch.zeros_like(logw); bs = [float(b) for b in betas]          # python floats: no device syncs
@@ -226,7 +228,7 @@ def _anneal(terms: Callable, z: torch.Tensor, betas, scale, step, n_leapfrog: in
         from tqdm.auto import tqdm
         it = tqdm(it, desc='AIS', leave=False)
     for t in it:
-        logw = logw + (bs[t] - bs[t - 1]) * (S[2] - S[0])                      # weight first ...
+        logw = torch.add(logw, S[2], alpha=bs[t] - bs[t - 1])                  # weight first ...
         s = step[t - 1] if frozen else step
         if not frozen: used.append(s)
         z, S, a = _transition(terms, z, S, bs[t], s[:, None] * scale, n_leapfrog)   # ... then move
@@ -269,12 +271,12 @@ def _density(dist, gauss, z, K, B):
     "log density of `dist` at flattened z (K*B, d) and its gradient: closed form for a diagonal Gaussian, else autograd."
     if gauss is not None:
         m, s, log_s = gauss; u = z if m is None else (z - m) / s
-        return -0.5 * (u ** 2).sum(-1) - log_s - 0.5 * z.shape[-1] * math.log(2 * math.pi), -u if m is None else -u / s
+        return torch.linalg.vecdot(u, u).mul_(-0.5).sub_(log_s + 0.5 * z.shape[-1] * math.log(2 * math.pi)), -u if m is None else -u / s
     return log_prob_and_grad(lambda z: _log_prob(dist, z.view(K, B, -1)).reshape(-1), z)
 
 def _ais_setup(log_lik, x, init, n_chains, prior):
-    """Flattened (K*B) pieces: `terms(z)` -> (log r, grad log r, u, grad u) with u = log p(z) + log p(x|z) (one decoder
-    forward and backward), the initial z (K*B, d) and the initial std per chain and dimension."""
+    """Flattened (K*B) pieces: `terms(z)` -> (log r, grad log r, g, grad g) with g = log p(z) + log p(x|z) - log r(z) (one
+    decoder forward and backward), the initial z (K*B, d) and the initial std per chain and dimension."""
     B = x.shape[0]; z0 = _sample(init, n_chains, B)                     # (K, B, d)
     d = z0.shape[-1]; prior = prior or _std_normal(d, z0)
     xr, shape = _rep(x, n_chains), (n_chains, B, d)
@@ -282,8 +284,9 @@ def _ais_setup(log_lik, x, init, n_chains, prior):
     def terms(z):
         ll, g_ll = log_prob_and_grad(lambda z: _call_log_lik(log_lik, xr, z), z)
         lp, g_lp = _density(prior, p_g, z, n_chains, B)
-        lr, g_lr = (lp, g_lp) if init is prior else _density(init, r_g, z, n_chains, B)     # AIS from the prior: once
-        return lr, g_lr, lp + ll, g_lp + g_ll
+        if init is prior: return lp, g_lp, ll, g_ll                      # AIS from the prior: the gain is log p(x|z)
+        lr, g_lr = _density(init, r_g, z, n_chains, B)
+        return lr, g_lr, lp + ll - lr, g_lp + g_ll - g_lr
     try: std = init.stddev.expand(shape)
     except (NotImplementedError, AttributeError, RuntimeError): std = torch.ones_like(z0)
     return terms, z0.reshape(-1, d), std.reshape(-1, d).to(z0.dtype)
