@@ -16,7 +16,7 @@ from .train import TrainConfig, TrainStep, fit
 
 # %% auto #0
 __all__ = ['PAPER_AIS', 'GOALS', 'PAIRS', 'bench_models', 'time_step', 'ais_bench', 'run_bench', 'format_bench', 'repeats_for',
-           'ratio_bench', 'format_ratios']
+           'ratio_bench', 'format_ratios', 'verdicts']
 
 # %% ../nbs/09_bench.ipynb #9a491c58
 def bench_models(nets: str, z_dim: int | None = None) -> tuple[dict[str, nn.Module], tuple, int]:
@@ -82,19 +82,22 @@ def ais_bench(device, z_dim: int = 8, examples: int = 64, chains: int = 5, steps
                 paper_protocol_minutes=work / r['rate'] / 60)
 
 def run_bench(device: str = 'auto', out: str | Path | None = 'bench.json', steps: int | None = None,
-              compile: bool = False, bf16: bool = False, quick: bool = False, seed: int = 0, target_se: float = 0.01) -> dict:
+              compile: bool = False, bf16: bool = False, quick: bool = False, seed: int = 0, target_se: float = 0.01,
+              ratios=None) -> dict:
     """Time a training step of VAE, AVB and AVB+AC on the MNIST and synthetic networks, and on a CPU the ratios of
-    `ratio_bench` to a relative standard error of `target_se`; write `out` (JSON) with provenance."""
+    `ratio_bench` to a relative standard error of `target_se` (only those named in `ratios`, and then nothing else, if
+    given); write `out` (JSON) with provenance."""
     dev, t0 = get_device(device), time.perf_counter()
+    if ratios and dev.type != 'cpu': raise ValueError("the ratios are timed on a CPU: use --device cpu with --ratios")
     if (compile or bf16) and dev.type != 'cuda':
         print(f"note: bf16/compile requested on {dev.type}; they are meant for GPUs and may be slow here")
     gpu = dev.type == 'cuda'
     steps = steps or (20 if gpu else 5)
     warmup = (5 if compile else 3) if gpu else 1
-    ratios = (None if quick or gpu else      # CPU ratios (see below), first: before the big nets' memory
-              ratio_bench(seed=seed, target_se=target_se, max_repeats=repeats_for(target_se)))
+    q = (None if quick or gpu else      # CPU ratios (see below), first: before the big nets' memory
+         ratio_bench(seed=seed, target_se=target_se, max_repeats=repeats_for(target_se), only=ratios))
     results = []
-    for nets in (['synthetic'] if quick else ['synthetic', 'mnist']):
+    for nets in ([] if ratios else ['synthetic'] if quick else ['synthetic', 'mnist']):
         seed_everything(seed)
         models, shape, bs = bench_models(nets)
         x = torch.bernoulli(torch.full((bs, *shape), 0.5)).to(dev)
@@ -103,9 +106,9 @@ def run_bench(device: str = 'auto', out: str | Path | None = 'bench.json', steps
             results.append(dict(nets=nets, model=name, **r))
             model.cpu(); del model
             if gpu: torch.cuda.empty_cache()
-    ais = None if quick else ais_bench(dev, examples=64 if gpu else 8)
-    doc = dict(provenance=provenance('bench', 'quick' if quick else 'full', seed, dev, time.perf_counter() - t0,
-                                     bf16=bf16, compile=compile), results=results, ais=ais, ratios=ratios)
+    ais = None if quick or ratios else ais_bench(dev, examples=64 if gpu else 8)
+    doc = dict(provenance=provenance('bench', 'quick' if quick else 'ratios' if ratios else 'full', seed, dev,
+                                     time.perf_counter() - t0, bf16=bf16, compile=compile), results=results, ais=ais, ratios=q)
     if out is not None: atomic_write_text(out, json.dumps(doc, indent=1) + '\n')
     return doc
 
@@ -185,8 +188,12 @@ def _ais_bdmc(dec, x, z_dim: int, n_steps: int, n_leapfrog: int) -> torch.Tensor
     return logw
 
 def ratio_bench(steps: int = 30, ais_steps: int = 20, repeats: int = 9, seed: int = 0, *, max_repeats: int = 25,
-                target_se: float = 0.01) -> dict:
-    "The ratios above on this CPU: each pair timed in turn, in a new random order per repeat, until their medians are stable."
+                target_se: float = 0.01, only=None) -> dict:
+    """The ratios above on this CPU (those named in `only`, else all): each pair timed in turn, in a new random order per
+    repeat, until their medians are stable."""
+    bad = set(only or ()) - set(PAIRS)
+    if bad: raise ValueError(f"unknown ratio(s) {sorted(bad)}; choose from {', '.join(PAIRS)}")
+    pairs = {k: PAIRS[k] for k in (only or PAIRS)}
     seed_everything(seed)
     models, _, batch = bench_models('mlp'); data = torch.bernoulli(torch.full((4096, 784), 0.3)); x = data[:batch]
     step = {k: TrainStep(m, TrainConfig(batch_size=batch, device='cpu')) for k, m in models.items()}
@@ -202,6 +209,7 @@ def ratio_bench(steps: int = 30, ais_steps: int = 20, repeats: int = 9, seed: in
            'ais_online': lambda: ais('online'), 'ais_warmup': lambda: ais('warmup'),
            'ais_floor': lambda: _ais_floor(dec, xa.repeat(chains, 1), 32, ais_steps, 10),
            'ais_bdmc': lambda: _ais_bdmc(dec, xa.repeat(chains, 1), 32, ais_steps, 10)}
+    fns = {k: f for k, f in fns.items() if any(k in p for p in pairs.values())}   # only what the chosen ratios need
     wall, cpu, load, rng, order = {k: [] for k in fns}, {k: [] for k in fns}, [_load()], random.Random(seed), list(fns)
     paired = lambda t, a, b: [u / v for u, v in zip(t[a], t[b])]
     while True:
@@ -211,11 +219,11 @@ def ratio_bench(steps: int = 30, ais_steps: int = 20, repeats: int = 9, seed: in
             w, c = time.perf_counter(), time.process_time(); fns[k]()
             wall[k].append(time.perf_counter() - w); cpu[k].append(time.process_time() - c)
         load.append(_load())
-        stats = {name: _median_se(paired(wall, a, b)) for name, (a, b) in PAIRS.items()}
-        n = len(wall['fit'])
-        if n >= max_repeats or (n >= repeats and all(stats[k][1] <= target_se for k in GOALS)): break
+        stats = {name: _median_se(paired(wall, a, b)) for name, (a, b) in pairs.items()}
+        n, goals = len(load) - 1, {k: g for k, g in GOALS.items() if k in pairs}
+        if n >= max_repeats or (n >= repeats and all(stats[k][1] <= target_se for k in goals)): break
     return dict(ratios={k: m for k, (m, _) in stats.items()}, ratio_se={k: se for k, (_, se) in stats.items()},
-                ratios_cpu={k: statistics.median(paired(cpu, a, b)) for k, (a, b) in PAIRS.items()}, goals=GOALS,
+                ratios_cpu={k: statistics.median(paired(cpu, a, b)) for k, (a, b) in pairs.items()}, goals=goals,
                 times={k: dict(wall_s=statistics.median(wall[k]), cpu_s=statistics.median(cpu[k])) for k in fns},
                 threads=torch.get_num_threads(), repeats=n, steps=steps, ais_steps=ais_steps, target_se=target_se,
                 load_average=[load[0], load[-1]], load_max=max(load), cores=_cores(),
@@ -234,3 +242,11 @@ def format_ratios(q: dict) -> str:
     rows.append(f"  {'per call, median s':22s} {'wall':>7s} {'':7s} {'CPU':>7s}")
     rows += [f"  {k:22s} {t['wall_s']:7.3f} {'':7s} {t['cpu_s']:7.3f}" for k, t in q['times'].items()]
     return '\n'.join(rows)
+
+def verdicts(q: dict, n_se: float = 2.) -> dict:
+    "Each goal of a `ratio_bench` result: 'met' if the ratio plus `n_se` standard errors is within it, 'not met' if minus them it is still beyond, else 'not established'."
+    out = {}
+    for k, g in q['goals'].items():
+        v = q['ratios'][k]; se = v * q['ratio_se'][k]                 # ratio_se is relative to the median
+        out[k] = 'met' if v + n_se * se <= g else 'not met' if v - n_se * se > g else f'not established (goal within {n_se:g} standard errors)'
+    return out

@@ -324,6 +324,8 @@ def _parser() -> argparse.ArgumentParser:
     b.add_argument('--quick', action='store_true', help='a few iterations only (seconds)')
     b.add_argument('--target-se', type=float, default=0.01, metavar='S',
                    help='on a CPU: time the ratios until their relative standard errors are at most S (default: 0.01)')
+    b.add_argument('--ratios', default=None, metavar='NAMES',
+                   help='on a CPU: time only these ratios (comma-separated, e.g. fit_over_bare), and no step tables')
     _threads_arg(b)
     return p
 
@@ -390,7 +392,8 @@ def _bench(a) -> int:
     _check_device(a.device)
     out = Path(a.out)
     with _torch_threads(*nt), _output_dir(out.parent):
-        res = run_bench(device=a.device, out=str(out), compile=a.compile, bf16=a.bf16, quick=a.quick, target_se=a.target_se)
+        res = run_bench(device=a.device, out=str(out), compile=a.compile, bf16=a.bf16, quick=a.quick, target_se=a.target_se,
+                        ratios=tuple(r.strip() for r in a.ratios.split(',') if r.strip()) if a.ratios else None)
     print(format_bench(res)); print(f"timings written to {out}")
     return 0
 

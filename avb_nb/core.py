@@ -133,6 +133,13 @@ class Config:
             what = {0: 'a non-negative integer', 1: 'a positive integer'}.get(least, f'an integer >= {least}')
             raise ValueError(f"{type(self).__name__}.{f} must be {what}{' or None' if optional else ''}, got {v!r}")
 
+    def check_choice(self, name: str, options: tuple):
+        "A one-line `ValueError` if setting `name` is not one of `options`."
+        v = getattr(self, name)
+        if v in options: return
+        want = ' or '.join(filter(None, (', '.join(map(repr, options[:-1])), repr(options[-1]))))
+        raise ValueError(f"{type(self).__name__}.{name} must be {want}, got {v!r}")
+
     def to_dict(self) -> dict: return asdict(self)
 
 # %% ../nbs/01_core.ipynb #7df30ef8

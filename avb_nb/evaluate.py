@@ -21,7 +21,8 @@ from .objectives import log_std_normal, VAE, AVBAC
 # %% auto #0
 __all__ = ['PAPER_TABLE1', 'PAPER_TABLE2', 'drop_duplicates', 'knn_kl', 'knn_entropy', 'knn_kl_one_sample', 'log_px_quadrature',
            'log_px_importance', 'posterior_kl', 'table1_metrics', 'ais_schedule', 'AISResult', 'ais_log_likelihood',
-           'BDMCResult', 'bdmc', 'elbo_values', 'ais_init', 'ais_values', 'simulate', 'bdmc_values', 'ais_throughput']
+           'BDMCResult', 'bdmc', 'elbo_values', 'ais_init', 'ais_values', 'table2_metrics', 'simulate', 'bdmc_values',
+           'ais_throughput']
 
 # %% ../nbs/07_evaluate.ipynb #fcd0d912
 def _points(x, name) -> np.ndarray:
@@ -401,6 +402,22 @@ PAPER_TABLE2 = {                 # Mescheder et al. (2017), Table 2: binarized M
     'avb_8':     dict(elbo=-83.6, elbo_se=0.4, ais=-91.2, ais_se=0.6),
     'avb_ac_8':  dict(elbo=-96.3, elbo_se=0.4, ais=-89.6, ais_se=0.6),
     'avb_ac_32': dict(elbo=-79.5, elbo_se=0.3, ais=-80.2, ais_se=0.4)}
+
+# %% ../nbs/07_evaluate.ipynb #ev0t2co0
+def table2_metrics(model, x: torch.Tensor, ais: dict, n_ais: int, elbo_samples: int = 4, batch: int = 1000, chunk: int = 2048,
+                   seed: int = 0, cache: str | Path | None = None, progress: bool = True) -> dict:
+    """Table 2's numbers on the test rows `x`: mean ELBO (`elbo_values`, all rows) and AIS (`ais_values` with the settings
+    `ais`, first `n_ais` rows), each with its standard error; AIS minus ELBO paired on those rows; the AIS values per row."""
+    seed_everything(seed)
+    e = elbo_values(model, x, elbo_samples, batch)
+    a = ais_values(model, x[:n_ais], **ais, chunk=chunk, seed=seed + 1, cache=cache, progress=progress)
+    r = dict(zip(('elbo', 'elbo_se'), mean_se(e)), elbo_n=len(e))
+    r.update(zip(('ais', 'ais_se'), mean_se(a['values'])))
+    r.update(ais_n=len(a['values']), ais_chain_se=a['chain_se'].mean().item(), ais_accept=a['accept'],
+             ais_seconds=a['seconds'], elbo_on_ais_examples=e[:n_ais].double().mean().item())
+    r.update(zip(('ais_minus_elbo', 'ais_minus_elbo_se'), mean_se(a['values'] - e[:n_ais].double())))
+    r['ais_values'] = [round(v, 3) for v in a['values'].tolist()]
+    return r
 
 # %% ../nbs/07_evaluate.ipynb #ev0tmc3
 @torch.no_grad()

@@ -13,8 +13,8 @@ from .core import seed_everything, results_dir, load_metrics, mean_se
 
 # %% auto #0
 __all__ = ['COLORS', 'to_uint8', 'tile', 'figure_data', 'plot_models', 'fig5_data', 'fig6_latent', 'kde_pairs',
-           'marginal_histograms', 'subsample', 'pm', 'spread', 'md_table', 'ais_study_table', 'ais_study_plot',
-           'committed']
+           'marginal_histograms', 'curve_panels', 'subsample', 'pm', 'spread', 'md_table', 'ais_study_table',
+           'ais_study_plot', 'committed']
 
 # %% ../nbs/07a_report.ipynb #rp0tile0
 def to_uint8(x: torch.Tensor, shape: tuple) -> np.ndarray:
@@ -113,6 +113,16 @@ def marginal_histograms(draws: dict, coords: dict, x, pdf, path, labels: dict | 
             a.plot(np.asarray(x), np.asarray(pdf)[:, i], 'k', lw=1); a.set_xlim(*lim); a.set_yticks([])
         row[0].set_ylabel((labels or {}).get(name, name), fontsize=8)
     for a, (label, _) in zip(axes[-1], coords.values()): a.set_xlabel(label)
+    fig.tight_layout(); fig.savefig(path, dpi=150); plt.close(fig)
+
+# %% ../nbs/07a_report.ipynb #rp0curco
+def curve_panels(x, panels: list[dict], path, xlabel: str = 'iteration'):
+    "Side-by-side panels of curves against `x`, each `dict(title, ylabel, curves={label: values}[, hline=(value, label)])`, symlog y."
+    fig, axes = plt.subplots(1, len(panels), figsize=(4 * len(panels), 3), squeeze=False)
+    for a, p in zip(axes[0], panels):
+        for label, ys in p['curves'].items(): a.plot(x, ys, 'o-', ms=3, label=label)
+        if p.get('hline'): a.axhline(p['hline'][0], color='k', ls=':', lw=1, label=p['hline'][1])
+        a.set(xlabel=xlabel, ylabel=p['ylabel']); a.set_yscale('symlog', linthresh=0.1); a.set_title(p['title'], fontsize=9); a.legend(fontsize=7)
     fig.tight_layout(); fig.savefig(path, dpi=150); plt.close(fig)
 
 # %% ../nbs/07a_report.ipynb #rp0subco

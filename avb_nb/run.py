@@ -4,17 +4,18 @@
 
 # %% ../nbs/05a_run.ipynb #ru0imprt
 from __future__ import annotations
-import hashlib, json, re, shutil, signal, tempfile, time
+import hashlib, json, re, shutil, signal, tempfile, time, warnings
 from pathlib import Path
 from contextlib import contextmanager
 from typing import Callable
 import torch
 from torch import nn
 from .core import atomic_write_text, atomic_save, load_checkpoint, sync, git_commit, device_name, results_dir
+from .train import fit, TrainConfig, History
 
 # %% auto #0
-__all__ = ['fingerprint', 'read_json', 'write_json', 'open_stage', 'cached', 'snapshots', 'keyed', 'OutOfTime', 'time_limit',
-           'timed', 'Recorder', 'Slice', 'seconds_per_step', 'file_slice']
+__all__ = ['fingerprint', 'read_json', 'write_json', 'open_stage', 'cached', 'snapshots', 'keyed', 'finished', 'fit_in',
+           'OutOfTime', 'time_limit', 'timed', 'Recorder', 'Slice', 'seconds_per_step', 'file_slice']
 
 # %% ../nbs/05a_run.ipynb #ru0fpcod
 def fingerprint(settings: dict) -> str:
@@ -81,6 +82,33 @@ def keyed(path: str | Path, settings: dict, keys, f: Callable[[object], dict]) -
     fresh = [k for k in keys if str(k) not in done]
     for k in fresh: done[str(k)] = f(k); write_json(path, dict(settings=settings, records=done))
     return {k: done[str(k)] for k in keys}, len(fresh)
+
+# %% ../nbs/05a_run.ipynb #ru0fncod
+def finished(out: str | Path, names, fp: str, warn: bool = False) -> dict:
+    """`{name: record}` for each of `names` whose `out/name/result.json` was made with the settings of fingerprint `fp`;
+    with `warn`, a warning for each one made with other settings."""
+    got = {}
+    for n in names:
+        r = read_json(Path(out)/n/'result.json')
+        if r is not None and r.get('fingerprint') == fp: got[n] = r
+        elif r is not None and warn:
+            warnings.warn(f"{Path(out)/n/'result.json'} was made with other settings; it is left out (rerun it, or use another --out)")
+    return got
+
+# %% ../nbs/05a_run.ipynb #ru0ficod
+def fit_in(model: nn.Module, data, cfg: TrainConfig, folder: str | Path, progress: bool = True) -> tuple[History, dict]:
+    """`train.fit` with its checkpoints in `folder`, resumed from there; returns the history and `dict(steps, seconds, last)`
+    (kept in `folder/train.json`), the seconds summed over every sitting, interrupted ones too."""
+    folder = Path(folder); info = read_json(folder/'train.json') or dict(steps=0, seconds=0.)
+    t0 = time.time()
+    try:
+        hist = fit(model, data, cfg, folder, progress=progress)
+        info.update(steps=int(hist['step'][-1]) if hist.get('step') else 0,
+                    last={k: v for k, v in hist.last.items() if k != 'step'})
+    finally:
+        info['seconds'] += time.time() - t0
+        write_json(folder/'train.json', info)
+    return hist, info
 
 # %% ../nbs/05a_run.ipynb #ru0tlcod
 class OutOfTime(BaseException):

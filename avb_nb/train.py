@@ -47,11 +47,8 @@ class TrainConfig(Config):
                       log_every=500, checkpoint_every=5000)}
 
     def __post_init__(self):
-        if self.scheme not in ('simultaneous', 'alternating'):
-            raise ValueError(f"scheme must be 'simultaneous' or 'alternating', got {self.scheme!r}")
+        self.check_choice('scheme', ('simultaneous', 'alternating')); self.check_choice('lr_decay', ('constant', 'cosine'))
         self.check_counts('steps', least=0); self.check_counts('batch_size', 'k', 'log_every', 'checkpoint_every')
-        if self.lr_decay not in ('constant', 'cosine'):
-            raise ValueError(f"lr_decay must be 'constant' or 'cosine', got {self.lr_decay!r}")
         if not 0 <= self.lr_final <= 1: raise ValueError(f"lr_final must lie in [0, 1], got {self.lr_final!r}")
         if self.clip_grad is not None and not self.clip_grad > 0:
             raise ValueError(f"clip_grad must be positive or None, got {self.clip_grad!r}")

@@ -16,9 +16,10 @@ from ..core import (Config, mean_se, get_device, seed_everything, save_metrics, 
 from ..data import celeba_files, load_celeba, split_celeba
 from ..nets import check_widths, BlackBoxEncoder, ResNetTrunk, InjectedResNetDecoder, conv_adversary
 from ..objectives import AVB
-from ..train import fit, TrainConfig
+from ..train import TrainConfig
 from ..bench import time_step
 from ..report import to_uint8, tile, subsample, md_table
+from ..run import fit_in
 
 # %% auto #0
 __all__ = ['NAME', 'GITIGNORE', 'CelebAConfig', 'make_model', 'load_split', 'evaluate', 'posterior_mean', 'figure_data',
@@ -198,16 +199,14 @@ def train_evaluate(cfg: CelebAConfig, d: dict, device, out: Path, progress: bool
     seed_everything(cfg.seed)
     model = make_model(cfg).to(device)
     start = int((load_checkpoint(out/'checkpoint.pt', mmap=True) or {}).get('step', 0))     # where `fit` resumes
-    t1 = time.time()
-    hist = fit(model, d['train'], train_config(cfg, device), out, progress=progress)
-    train_s = time.time() - t1
-    steps = int(hist['step'][-1]) if hist.get('step') else start
+    hist, info = fit_in(model, d['train'], train_config(cfg, device), out, progress)          # seconds: every sitting's
+    steps = info['steps']
     seed_everything(cfg.seed + 1)
     test = evaluate(model, d['test'], cfg.eval_batch)
     label = f"AVB on {d['folder']} ({len(d['train']):,} training images), {steps:,} steps"
     paths = plot_figures(figure_data(model, d['test'], cfg, cfg.seed + 2), out, label)
-    res = dict(steps=steps, resumed_from_step=start, train_seconds_this_call=round(train_s, 1),
-               test=test, last=hist.last if hist.get('step') else {}, curves=subsample(hist, cfg.max_points),
+    res = dict(steps=steps, resumed_from_step=start, train_seconds=round(info['seconds'], 1),
+               test=test, last=hist.last, curves=subsample(hist, cfg.max_points),
                data=dict(folder=d['folder'], n_files=d['n_files'], n_train=len(d['train']), n_test=len(d['test']),
                          split=d['rule'], first_train=d['first_train'], first_test=d['first_test'],
                          crop=cfg.crop, size=cfg.size),

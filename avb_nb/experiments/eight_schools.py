@@ -8,10 +8,8 @@ import json, math, time
 from dataclasses import dataclass
 from pathlib import Path
 from typing import ClassVar
-import numpy as np
 import torch
 from torch import nn
-import matplotlib.pyplot as plt
 from ..core import Config, get_device, seed_everything, save_metrics, results_dir
 from ..nets import NeuralSampler, ResidualZAdversary
 from ..objectives import AVBVI
@@ -20,15 +18,14 @@ from ..train import fit, TrainConfig
 from ..hmc import reference_run
 from ..data import (eight_schools_log_joint, EightSchoolsExact, ES_NAMES, ES_MIRROR, p_tau_positive, KS_CRIT, exact_marginals,
                          posterior_summary, exact_summary)
-from ..run import open_stage, read_json, write_json, snapshots, keyed
+from ..run import open_stage, read_json, snapshots, keyed
 from ..evaluate import knn_kl, knn_kl_one_sample
-from ..report import pm, md_table, kde_pairs, marginal_histograms
+from ..report import pm, md_table, kde_pairs, marginal_histograms, curve_panels
 
 # %% auto #0
 __all__ = ['NAME', 'METHODS', 'SAMPLERS', 'GAUSSIANS', 'STAGE_SETTINGS', 'RUN_SETTINGS', 'SCORES_VERSION', 'LABELS',
-           'EightSchoolsConfig', 'stage_settings', 'make_model', 'train_config', 'scores', 'hmc_ground_truth', 'load_q',
-           'train_stages', 'fit_gaussian', 'score_stages', 'run_method', 'fig_kl', 'fig_marginals',
-           'fig_marginals_exact', 'reproduce', 'results_table']
+           'EightSchoolsConfig', 'stage_settings', 'make_model', 'train_config', 'scores', 'load_q', 'train_stages',
+           'fit_gaussian', 'run_method', 'fig_kl', 'fig_marginals', 'fig_marginals_exact', 'reproduce', 'results_table']
 
 # %% ../../nbs/11_eight_schools.ipynb #a8605a04
 NAME = 'eight-schools'
@@ -70,8 +67,7 @@ class EightSchoolsConfig(Config):
 
     def __post_init__(self):
         if self.eps_dim != 10: raise ValueError(f"eps_dim must be 10 (= dim z) for the change-of-variables bound, got {self.eps_dim}")
-        for f in ('steps', 'n_checkpoints', 'n_eval', 'hmc_chains', 'hmc_draws', 'hmc_thin', 'gaussian_restarts'):
-            if int(getattr(self, f)) < 1: raise ValueError(f"EightSchoolsConfig.{f} must be >= 1, got {getattr(self, f)!r}")
+        self.check_counts('steps', 'n_checkpoints', 'n_eval', 'hmc_chains', 'hmc_draws', 'hmc_thin', 'gaussian_restarts')
         self.extra_seeds = tuple(int(s) for s in self.extra_seeds)
 
     @property
@@ -124,12 +120,6 @@ def scores(model: nn.Module, exact: EightSchoolsExact, ref: torch.Tensor, n: int
         if isinstance(model, GaussianVI): out['params'] = dict(mu=model.mu.tolist(), scale_tril=model.scale_tril().tolist())
     return out
 
-# %% ../../nbs/11_eight_schools.ipynb #176ddf72
-def hmc_ground_truth(cfg: EightSchoolsConfig, exact: EightSchoolsExact, seed: int, path: Path | None = None) -> dict:
-    "HMC draws (draws, chains, 10) with diagnostics and the check against `exact` (`hmc.reference_run`); cached at `path`."
-    return reference_run(eight_schools_log_joint, 10, cfg.hmc_chains, cfg.hmc_draws, cfg.hmc_warmup, cfg.hmc_leapfrog, cfg.hmc_thin,
-                         seed, exact, ES_NAMES, path)
-
 # %% ../../nbs/11_eight_schools.ipynb #76343565
 def _q_state(model: nn.Module) -> dict:
     "What scoring needs of q, on the cpu: the sampler's weights (AVB) or the Gaussian's parameters."
@@ -160,29 +150,17 @@ def fit_gaussian(method: str, cfg: EightSchoolsConfig, seed: int, iterations: li
                  progress: bool = False) -> tuple[dict, dict, int]:
     """Fit a Gaussian from `cfg.gaussian_restarts` random starts (in `folder/start{r}`) and keep the one with the highest final
     ELBO. Returns (its stages, dict(best, elbo, elbo_se: per start, seconds: training summed over starts), stages trained now)."""
-    runs, fresh = [], 0
-    for r in range(cfg.gaussian_restarts):
-        got, n = train_stages(method, cfg, seed, iterations, Path(folder) / f'start{r}', device, start=r, progress=progress)
-        runs.append((got, elbo_estimate(load_q(method, cfg, got['state'][iterations[-1]]), cfg.n_eval, 10_000 + seed))); fresh += n
-    best = max(range(len(runs)), key=lambda r: runs[r][1][0])
-    info = dict(best=best, elbo=[e for _, (e, _) in runs], elbo_se=[s for _, (_, s) in runs],
-                seconds=sum(sum(g['seconds'].values()) for g, _ in runs))
-    return runs[best][0], info, fresh
+    runs = [train_stages(method, cfg, seed, iterations, Path(folder) / f'start{r}', device, r, progress) for r in range(cfg.gaussian_restarts)]
+    elbo = [elbo_estimate(load_q(method, cfg, got['state'][iterations[-1]]), cfg.n_eval, 10_000 + seed) for got, _ in runs]
+    best = max(range(len(runs)), key=lambda r: elbo[r][0])
+    info = dict(best=best, elbo=[e for e, _ in elbo], elbo_se=[s for _, s in elbo], seconds=sum(sum(g['seconds'].values()) for g, _ in runs))
+    return runs[best][0], info, sum(n for _, n in runs)
 
 # %% ../../nbs/11_eight_schools.ipynb #e5a9e016
-def score_stages(method: str, cfg: EightSchoolsConfig, stages: dict, iterations: list[int], path: Path, settings: dict,
-                 exact: EightSchoolsExact, ref: torch.Tensor, marg: dict, seed: int) -> tuple[dict, int]:
-    "Scores of q at each step in `iterations` from `stages`, kept in `path` while `settings` hold (`run.keyed`); returns ({step: scores}, steps scored now)."
-    def score(s):
-        t0 = time.time()
-        r = scores(load_q(method, cfg, stages['state'][s]), exact, ref, cfg.n_eval, cfg.knn_k, seed=10_000 + seed,
-                   marg=marg if s == iterations[-1] else None)
-        return {**r, 'seconds': time.time() - t0}
-    return keyed(path, settings, iterations, score)
-
 def run_method(method: str, cfg: EightSchoolsConfig, seed: int, iterations: list[int], folder: Path, exact: EightSchoolsExact,
                ref: torch.Tensor, marg: dict, hmc_settings: dict, device, progress: bool = False) -> tuple[nn.Module, dict, dict]:
-    "Train (or reuse) and score `method` on `seed`: (final q, {step: scores}, dict(trained, scored, seconds[, restarts]))."
+    """Train (or reuse) and score `method` on `seed` at each step in `iterations`, the scores kept in `folder/scores.json` while
+    their settings hold (`run.keyed`): (final q, {step: scores}, dict(trained, scored: stages made now, seconds[, restarts]))."""
     folder = Path(folder)
     if method in SAMPLERS:
         stages, trained = train_stages(method, cfg, seed, iterations, folder / 'train', device, progress=progress)
@@ -190,8 +168,13 @@ def run_method(method: str, cfg: EightSchoolsConfig, seed: int, iterations: list
     else:
         stages, restarts, trained = fit_gaussian(method, cfg, seed, iterations, folder, device, progress)
         info, q_dir = dict(seconds=restarts.pop('seconds'), restarts=restarts), folder / f"start{restarts['best']}"
+    def score(s):
+        t0 = time.time()
+        r = scores(load_q(method, cfg, stages['state'][s]), exact, ref, cfg.n_eval, cfg.knn_k, seed=10_000 + seed,
+                   marg=marg if s == iterations[-1] else None)
+        return {**r, 'seconds': time.time() - t0}
     settings = stage_settings(cfg, 'scores', version=SCORES_VERSION, hmc=hmc_settings, q=read_json(q_dir / 'stage.json'))
-    sc, scored = score_stages(method, cfg, stages, iterations, folder / 'scores.json', settings, exact, ref, marg, seed)
+    sc, scored = keyed(folder / 'scores.json', settings, iterations, score)
     info['seconds'] += sum(v['seconds'] for v in sc.values())
     return load_q(method, cfg, stages['state'][iterations[-1]]), sc, dict(trained=trained, scored=scored, **info)
 
@@ -200,18 +183,10 @@ LABELS = dict(avb='AVB', avb_ac='AVB+AC', meanfield='mean-field VI', fullrank='f
 
 def fig_kl(res: dict, path: Path):
     r"Figure 3: the kNN $\mathrm{KL}(q \,\|\, p_\mathrm{HMC})$ over iterations (left); exact KL (Gaussians) / change-of-variables lower bound (samplers) (right)."
-    it = res['iterations']
-    fig, ax = plt.subplots(1, 2, figsize=(8, 3))
-    for m in METHODS:
-        r = res[m]
-        ax[0].plot(it, r['kl_to_hmc'], 'o-', ms=3, label=LABELS[m])
-        key = 'kl_exact' if m in GAUSSIANS else 'kl_lower_bound'
-        ax[1].plot(it, r[key + '_curve'], 'o-', ms=3, label=LABELS[m] + (' (exact)' if key == 'kl_exact' else ' (lower bound)'))
-    ax[0].axhline(res['reference']['kl_to_hmc_exact_draws'], color='k', ls=':', lw=1, label='exact draws')
-    ax[0].set_ylabel('kNN KL(q || p_HMC) [nats]'); ax[1].set_ylabel('KL(q || p) [nats]')
-    for a in ax: a.set_xlabel('iteration'); a.set_yscale('symlog', linthresh=0.1); a.legend(fontsize=7)
-    ax[0].set_title('two-sample kNN estimate vs HMC', fontsize=9); ax[1].set_title('exact / change-of-variables lower bound', fontsize=9)
-    fig.tight_layout(); fig.savefig(path, dpi=150); plt.close(fig)
+    kl = {LABELS[m] + (' (exact)' if m in GAUSSIANS else ' (lower bound)'): res[m][('kl_exact' if m in GAUSSIANS else 'kl_lower_bound') + '_curve'] for m in METHODS}
+    curve_panels(res['iterations'], [dict(title='two-sample kNN estimate vs HMC', ylabel='kNN KL(q || p_HMC) [nats]', curves={LABELS[m]: res[m]['kl_to_hmc'] for m in METHODS},
+                                          hline=(res['reference']['kl_to_hmc_exact_draws'], 'exact draws')),
+                                     dict(title='exact / change-of-variables lower bound', ylabel='KL(q || p) [nats]', curves=kl)], path)
 
 def fig_marginals(draws: dict, path: Path, n: int = 3000):
     "Figure 4: KDE of the (mu, tau) and (tau, eta_1) marginals, one row per method, HMC last (`report.kde_pairs`)."
@@ -223,20 +198,15 @@ def fig_marginals_exact(draws: dict, marg: dict, path: Path):
                         marg['pdf'].numpy(), path, LABELS)
 
 # %% ../../nbs/11_eight_schools.ipynb #f1b4bd10
-_FINAL = ('kl_one_sample', 'kl_exact', 'kl_exact_se', 'kl_lower_bound', 'kl_lower_bound_se', 'fold', 'p_tau_positive',
-          'p_tau_positive_se', 'summary', 'params')
-
 def _summarise(sc: dict, iterations: list[int]) -> dict:
-    last = sc[iterations[-1]]
-    out = dict(kl_to_hmc=[sc[s]['kl_to_hmc'] for s in iterations], kl_to_hmc_final=last['kl_to_hmc'])
-    out.update({k: last[k] for k in _FINAL if k in last})
-    for k in ('kl_one_sample', 'kl_exact', 'kl_lower_bound', 'p_tau_positive'):
-        if k in last: out[k + '_curve'] = [sc[s][k] for s in iterations]
-    return out
+    "Every score of the last stage; the kNN KL to HMC, the other KLs and P(tau > 0) over `iterations` (as `<score>_curve`)."
+    last, curves = sc[iterations[-1]], ('kl_one_sample', 'kl_exact', 'kl_lower_bound', 'p_tau_positive')
+    return dict(kl_to_hmc=[sc[s]['kl_to_hmc'] for s in iterations], kl_to_hmc_final=last['kl_to_hmc'],
+                **{k: v for k, v in last.items() if k not in ('kl_to_hmc', 'seconds')},
+                **{k + '_curve': [sc[s][k] for s in iterations] for k in curves if k in last})
 
-def _reference(cfg: EightSchoolsConfig, exact: EightSchoolsExact, ref: torch.Tensor, marg: dict) -> dict:
-    "How the estimators score exact draws, the exact posterior summary, and each Gaussian family's optimum."
-    ex = exact.sample(cfg.n_eval, generator=torch.Generator().manual_seed(cfg.seed + 7))
+def _reference(cfg: EightSchoolsConfig, exact: EightSchoolsExact, ex: torch.Tensor, ref: torch.Tensor, marg: dict) -> dict:
+    "How the estimators score exact draws `ex`, the exact posterior summary, and each Gaussian family's optimum."
     return dict(kl_to_hmc_exact_draws=knn_kl(ex.numpy(), ref.numpy(), k=cfg.knn_k),
                 kl_one_sample_exact_draws=knn_kl_one_sample(ex.numpy(), exact.log_prob, k=cfg.knn_k),
                 log_evidence=exact.log_evidence, exact=exact_summary(exact), exact_draws=posterior_summary(ex, marg),
@@ -253,11 +223,12 @@ def reproduce(preset: str | None = None, device='auto', seed: int = 0, out=None,
     out.mkdir(parents=True, exist_ok=True)
     t0, exact = time.time(), EightSchoolsExact()
     hmc_set = stage_settings(cfg, 'hmc'); open_stage(out / 'checkpoints' / 'hmc', hmc_set)
-    h = hmc_ground_truth(cfg, exact, cfg.seed, out / 'checkpoints' / 'hmc' / 'hmc.pt')
+    h = reference_run(eight_schools_log_joint, 10, cfg.hmc_chains, cfg.hmc_draws, cfg.hmc_warmup, cfg.hmc_leapfrog, cfg.hmc_thin,
+                      cfg.seed, exact, ES_NAMES, out / 'checkpoints' / 'hmc' / 'hmc.pt')      # checked against `exact`
     ref, marg = h['samples'].reshape(-1, 10).double(), exact_marginals(exact)
-    rdir = out / 'checkpoints' / 'reference'               # a stage of its own: it depends on the evaluation and HMC settings
-    reference = read_json(rdir / 'reference.json') if open_stage(rdir, stage_settings(cfg, 'scores', version=SCORES_VERSION, hmc=hmc_set)) else None
-    if reference is None: reference = _reference(cfg, exact, ref, marg); write_json(rdir / 'reference.json', reference)
+    ex = exact.sample(cfg.n_eval, generator=torch.Generator().manual_seed(cfg.seed + 7))   # exact draws, scored as a reference
+    reference = keyed(out / 'checkpoints' / 'reference.json', stage_settings(cfg, 'scores', version=SCORES_VERSION, hmc=hmc_set),
+                      ['all'], lambda _: _reference(cfg, exact, ex, ref, marg))[0]['all']
     res = dict(iterations=cfg.iterations, hmc=dict(**h['diagnostics'], check=h['check']), reference=reference,
                work_done=dict(hmc=not h['cached'], trained={}, scored={}), seeds={})
     opt, draws, walls = res['reference']['gaussian_optimum'], {}, {m: 0. for m in METHODS}
@@ -276,8 +247,7 @@ def reproduce(preset: str | None = None, device='auto', seed: int = 0, out=None,
     draws['hmc'] = ref.numpy()[torch.randperm(len(ref), generator=torch.Generator().manual_seed(0)).numpy()]
     res['wall_seconds'] = dict(hmc=h['diagnostics']['seconds'], **walls)   # training and scoring, all seeds, kept across calls
     fig_kl(res, out / 'fig3_kl.png'); fig_marginals(draws, out / 'fig4_marginals.png')
-    fig_marginals_exact({k: v for k, v in draws.items() if k != 'hmc'} | dict(exact=exact.sample(cfg.n_eval, generator=torch.Generator().manual_seed(cfg.seed + 7)).numpy()),
-                        marg, out / 'fig4_marginals_exact.png')
+    fig_marginals_exact({k: v for k, v in draws.items() if k != 'hmc'} | dict(exact=ex.numpy()), marg, out / 'fig4_marginals_exact.png')
     save_metrics(out, res, experiment=NAME, preset=cfg.preset_name, seed=cfg.seed, device=device,
                  wall_seconds=time.time() - t0, config=cfg)
     return res
@@ -289,8 +259,8 @@ def results_table(m: dict) -> str:
     "Markdown table of seed 0's final scores per method from a metrics dict."
     r = m['results']; ref = r['reference']; ex = ref['exact']
     rows = [[LABELS[k], _f(x['kl_to_hmc_final']), _f(x['kl_one_sample']), _f(x.get('kl_exact'), x.get('kl_exact_se')),
-             _f(x.get('kl_lower_bound'), x.get('kl_lower_bound_se')), _f(s.get('sd', [None] * 2)[1], s.get('sd_se', [None] * 2)[1]),
-             _f(x['p_tau_positive'], x['p_tau_positive_se'])] for k in METHODS for x in [r[k]] for s in [x.get('summary', {})]]
+             _f(x.get('kl_lower_bound'), x.get('kl_lower_bound_se')), _f(x['summary']['sd'][1], x['summary']['sd_se'][1]),
+             _f(x['p_tau_positive'], x['p_tau_positive_se'])] for k in METHODS for x in [r[k]]]
     rows.append(['exact posterior', _f(ref['kl_to_hmc_exact_draws']), _f(ref['kl_one_sample_exact_draws']), 0, 0, _f(ex['sd'][1]), 0.5])
     head = ['method', 'kNN KL(q‖p_HMC)', 'kNN KL(q‖p), one-sample', 'KL(q‖p) exact', 'KL(q‖p) lower bound (change of variables)',
             'sd(τ)', 'P(τ>0)']

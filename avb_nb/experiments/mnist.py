@@ -4,22 +4,21 @@
 
 # %% ../../nbs/13_mnist.ipynb #852a1101
 from __future__ import annotations
-import time, warnings
+import time
 from dataclasses import dataclass
 from pathlib import Path
 from typing import ClassVar
 import numpy as np
 import torch
-from ..core import (Config, mean_se, get_device, seed_everything, save_metrics, results_dir, load_checkpoint,
-                         device_name, git_commit)
+from ..core import Config, get_device, seed_everything, save_metrics, results_dir, device_name, git_commit
 from ..data import load_mnist, load_binarized_mnist, mnist_test_subset
 from ..nets import (MLPTrunk, BlackBoxEncoder, GaussianEncoder, ACEncoder, MLPDecoder, mlp_adversary, release_nets,
                          aug2017_nets, ac_bases)
 from ..objectives import VAE, AVB, AVBAC
-from ..train import fit, TrainConfig
-from ..evaluate import elbo_values, ais_values, PAPER_TABLE2
+from ..train import TrainConfig
+from ..evaluate import table2_metrics, PAPER_TABLE2
 from ..report import figure_data, plot_models, pm, md_table
-from ..run import fingerprint as run_fingerprint, read_json, write_json
+from ..run import fingerprint as run_fingerprint, write_json, fit_in, finished
 
 # %% auto #0
 __all__ = ['NAME', 'MODELS', 'AIS_INIT', 'parse_model', 'MNISTConfig', 'make_model', 'test_sets', 'train_images', 'train_config',
@@ -32,8 +31,7 @@ MODELS = ('vae_8', 'vae_32', 'avb_8', 'avb_ac_8', 'avb_ac_32')
 def parse_model(name: str) -> tuple[str, int]:
     "`'avb_ac_32'` -> `('avb_ac', 32)`; accepts `-` for `_` and any case; unknown names are an error."
     key = str(name).strip().lower().replace('-', '_')
-    if key not in MODELS:
-        raise ValueError(f"unknown MNIST model {name!r}; choose one of {', '.join(MODELS)}")
+    if key not in MODELS: raise ValueError(f"unknown MNIST model {name!r}; choose one of {', '.join(MODELS)}")
     kind, d = key.rsplit('_', 1)
     return kind, int(d)
 
@@ -102,10 +100,7 @@ class MNISTConfig(Config):
     RETIRED: ClassVar = dict(enc_widths=(64, 128, 256, 512), dec_widths=(256, 128, 64), adv_widths=(64, 128, 256))
 
     def __post_init__(self):
-        if self.arch not in ('release', 'aug2017', 'mlp'):
-            raise ValueError(f"arch must be 'release', 'aug2017' or 'mlp', got {self.arch!r}")
-        if self.ais_schedule not in ('linear', 'sigmoid'):
-            raise ValueError(f"ais_schedule must be 'linear' or 'sigmoid', got {self.ais_schedule!r}")
+        self.check_choice('arch', ('release', 'aug2017', 'mlp')); self.check_choice('ais_schedule', ('linear', 'sigmoid'))
         self.models = tuple(parse_model(m)[0] + '_' + str(parse_model(m)[1]) for m in self.models)
         if self.arch == 'aug2017' and any(m.startswith('vae') for m in self.models):
             raise ValueError("arch 'aug2017' has no VAE: the authors' Aug-2017 change left the VAE scripts on the release "
@@ -159,42 +154,19 @@ def train_config(name: str, cfg: MNISTConfig, device) -> TrainConfig:
                           checkpoint_every=min(cfg.checkpoint_every, cfg.steps), seed=cfg.seed * 100 + MODELS.index(name))
 
 def train_model(name: str, cfg: MNISTConfig, x_train, out, device='auto', progress: bool = True):
-    "Train (or resume, or load the finished) model `name` in `out/name`; returns `(model, train_info)`."
-    d = Path(out)/name; ck = d/'checkpoint.pt'
-    info = read_json(d/'train.json') or dict(steps=0, seconds=0.)
+    "Train (or resume, or load the finished) model `name` in `out/name` (`run.fit_in`); returns `(model, dict(steps, seconds, last))`."
     device = get_device(device)
     seed_everything(cfg.seed * 100 + MODELS.index(name))
     model = make_model(name, cfg).to(device)
-    if info['steps'] == cfg.steps and ck.exists():               # finished: just load it
-        model.load_state_dict(load_checkpoint(ck, device)['model'])
-        return model, info
-    t0 = time.time()
-    try:
-        hist = fit(model, x_train, train_config(name, cfg, device), d, progress=progress)
-        info.update(steps=hist['step'][-1], last={k: v[-1] for k, v in hist.items() if k != 'step'})
-    finally:
-        info['seconds'] = info['seconds'] + time.time() - t0
-        write_json(d/'train.json', info)
-    return model, info
+    return model, fit_in(model, x_train, train_config(name, cfg, device), Path(out)/name, progress)[1]
 
 # %% ../../nbs/13_mnist.ipynb #49d30cdf
 def evaluate_model(model, xs: dict, cfg: MNISTConfig, cache_dir: Path | None = None, progress: bool = True) -> dict:
-    "ELBO and AIS on each test set in `xs` (see `test_sets`); the dynamic set's numbers at top level, the static one's under `static`."
+    "`evaluate.table2_metrics` on each test set in `xs` (see `test_sets`); the dynamic set's numbers at top level, the static one's under `static`."
     model.eval().requires_grad_(False)
-    out = {}
-    for s, (tag, x) in enumerate(xs.items()):
-        seed_everything(cfg.seed * 1000 + 17 * s)
-        e = elbo_values(model, x, cfg.elbo_samples, cfg.eval_batch)
-        a = ais_values(model, x[:cfg.ais_examples], **cfg.ais, chunk=cfg.ais_chunk, seed=cfg.seed * 1000 + 17 * s + 1,
-                       cache=None if cache_dir is None else Path(cache_dir)/f'ais_{tag}', progress=progress)
-        diff = a['values'] - e[:cfg.ais_examples].double()
-        r = dict(zip(('elbo', 'elbo_se'), mean_se(e)), elbo_n=len(e))
-        r.update(zip(('ais', 'ais_se'), mean_se(a['values'])))
-        r.update(ais_n=len(a['values']), ais_chain_se=a['chain_se'].mean().item(), ais_accept=a['accept'],
-                 ais_seconds=a['seconds'], elbo_on_ais_examples=e[:cfg.ais_examples].double().mean().item())
-        r.update(zip(('ais_minus_elbo', 'ais_minus_elbo_se'), mean_se(diff)))
-        r['ais_values'] = [round(v, 3) for v in a['values'].tolist()]   # per example: paired comparisons between models
-        out[tag] = r
+    out = {tag: table2_metrics(model, x, cfg.ais, cfg.ais_examples, cfg.elbo_samples, cfg.eval_batch, cfg.ais_chunk,
+                               cfg.seed * 1000 + 17 * s, None if cache_dir is None else Path(cache_dir)/f'ais_{tag}', progress)
+           for s, (tag, x) in enumerate(xs.items())}
     res = dict(out.pop('dynamic'))
     if out: res['static'] = out['static']
     return res
@@ -204,26 +176,11 @@ def fingerprint(cfg: MNISTConfig) -> str:
     "A hash of every setting except the model list: results with equal fingerprints belong in one table."
     return run_fingerprint({**cfg.RETIRED, **{k: v for k, v in cfg.to_dict().items() if k != 'models'}})
 
-def _finished(out: Path, cfg: MNISTConfig) -> dict:
-    res, fp = {}, fingerprint(cfg)
-    for m in MODELS:
-        r = read_json(out/m/'result.json')
-        if r is None: continue
-        if r.get('fingerprint') != fp:
-            warnings.warn(f"{out/m/'result.json'} was made with other settings; it is left out of metrics.json "
-                          "(rerun that model, or use another --out)")
-            continue
-        res[m] = r
-    return res
-
 def summarize(out, cfg: MNISTConfig, device='cpu', commit: str | None = None) -> dict:
     """Rebuild `out/metrics.json` and the figures from every finished model in `out`, recording `commit` (else the
     tree's) as the summary's; returns the results."""
-    out = Path(out); res = _finished(out, cfg)
-    figs = {}
-    for m in res:
-        if (out/m/'figures.npz').exists():
-            with np.load(out/m/'figures.npz') as z: figs[m] = dict(z)
+    out = Path(out); res = finished(out, MODELS, fingerprint(cfg), warn=True)
+    figs = {m: dict(np.load(f)) for m in res if (f := out/m/'figures.npz').exists()}       # name -> `report.figure_data`
     plot_models(figs, out, ('fig7_samples', 'reconstructions', 'interpolation'))
     wall = sum(r['train_seconds'] + r['eval_seconds'] for r in res.values())
     save_metrics(out, res, experiment=NAME, preset=cfg.preset_name, seed=cfg.seed, device=device, wall_seconds=wall,
@@ -235,8 +192,7 @@ def summarize(out, cfg: MNISTConfig, device='cpu', commit: str | None = None) ->
 def run_model(name: str, cfg: MNISTConfig, x_train, xs: dict, out: Path, device, progress: bool = True) -> dict:
     "Train and evaluate one model into `out/name` (skipped if its result is already there); returns its result."
     d = Path(out)/name
-    r = read_json(d/'result.json')
-    if r is not None and r.get('fingerprint') == fingerprint(cfg): return r
+    if name in (done := finished(out, [name], fingerprint(cfg))): return done[name]
     model, info = train_model(name, cfg, x_train, out, device, progress)
     t0 = time.time()
     res = evaluate_model(model, xs, cfg, d, progress)
@@ -263,7 +219,7 @@ def reproduce(preset: str | None = None, device='auto', seed: int = 0, out=None,
     device = get_device(device)
     out = Path(out) if out is not None else results_dir(NAME, cfg.preset_name)
     out.mkdir(parents=True, exist_ok=True)
-    todo = [m for m in cfg.models if (read_json(out/m/'result.json') or {}).get('fingerprint') != fingerprint(cfg)]
+    todo = [m for m in cfg.models if m not in finished(out, cfg.models, fingerprint(cfg))]
     if todo:
         x_train, xs = train_images(cfg, data), test_sets(cfg, data)
         for m in todo:

@@ -15,10 +15,10 @@ from ..core import Config, get_device, seed_everything, save_metrics, results_di
 from ..data import synthetic_2x2, LOG_LIK_OPTIMUM_2X2
 from ..nets import DistinctXAdversary, MLPDecoder, mlp_encoder, gaussian_mlp_encoder
 from ..objectives import VAE, AVB
-from ..train import fit, TrainConfig, TrainStep, make_batches
+from ..train import TrainConfig, TrainStep, make_batches
 from ..evaluate import table1_metrics, PAPER_TABLE1
 from ..report import fig5_data, fig6_latent, subsample, md_table, spread
-from ..run import read_json, write_json, timed
+from ..run import timed, fit_in
 
 # %% auto #0
 __all__ = ['NAME', 'MODELS', 'TABLE1_ROWS', 'SyntheticConfig', 'make_model', 'evaluate', 'train_config', 'step_seconds',
@@ -93,15 +93,11 @@ def train_config(kind: str, cfg: SyntheticConfig, device) -> TrainConfig:
     return TrainConfig.of(cfg, device, **own, cuda_graph=True)       # on a GPU: one CUDA graph per step; ignored on a CPU
 
 def _train(kind, x, cfg, device, folder: Path, progress: bool):
-    "Train (or resume) one model in `folder/kind`; returns (model, history, training seconds summed over every sitting, interrupted ones too)."
+    "Train (or resume) one model in `folder/kind` (`run.fit_in`); returns (model, history, training seconds summed over every sitting)."
     seed_everything(cfg.seed)
-    model, ck = make_model(kind, cfg), Path(folder)/kind
-    f, t0 = ck/'train_seconds.json', time.time()
-    try: hist = fit(model, x, train_config(kind, cfg, device), ck, progress=progress)
-    finally:
-        secs = (read_json(f) or dict(seconds=0.))['seconds'] + time.time() - t0
-        write_json(f, dict(seconds=secs))
-    return model, hist, secs
+    model = make_model(kind, cfg)
+    hist, info = fit_in(model, x, train_config(kind, cfg, device), Path(folder)/kind, progress)
+    return model, hist, info['seconds']
 
 def step_seconds(kind: str, cfg: SyntheticConfig, batch_size: int, device='cpu', n: int = 3) -> float:
     "Wall seconds of one training step (`train_config`'s: AVB's `k` adversary steps included) of a fresh `kind` model at `batch_size`."
