@@ -115,7 +115,7 @@ def run_bench(device: str = 'auto', out: str | Path | None = 'bench.json', steps
 def format_bench(doc: dict) -> str:
     "The results of `run_bench` as a small text table."
     rows = [f"{'nets':10s} {'model':7s} {'batch':>5s} {'params':>10s} {'ms/step':>9s} {'min-max':>17s} {'CPU ms':>9s} "
-            f"{'ex/s':>10s} {'peak MB':>9s}"]
+            f"{'ex/s':>10s} {'peak MB':>9s}"] if doc['results'] else []          # no step table in a run of ratios alone
     for r in doc['results']:
         rows.append(f"{r['nets']:10s} {r['model']:7s} {r['batch_size']:5d} {r['params']:10,d} {r['ms_median']:9.2f} "
                     f"{r['ms_min']:8.1f}-{r.get('ms_max', float('nan')):<8.1f} {r.get('cpu_ms_median', float('nan')):9.2f} "
