@@ -232,8 +232,9 @@ def ratio_bench(steps: int = 30, ais_steps: int = 20, repeats: int = 9, seed: in
 def format_ratios(q: dict) -> str:
     "The ratios of `ratio_bench` beside their goals, with the conditions they were measured in."
     g = lambda k, d=float('nan'): q.get(k, d)
+    ais = f" / {g('ais_steps')} AIS steps" if any(k.startswith('ais') for k in q['ratios']) else ''     # an AIS ratio was timed
     head = (f"ratios ({q['threads']} thread{'s' * (q['threads'] != 1)}; median of {q['repeats']} paired repeats of {g('steps')} training "
-            f"steps / {g('ais_steps')} AIS steps; load {q['load_average'][0]:.1f} -> {q['load_average'][1]:.1f}, max {g('load_max'):.1f}, "
+            f"steps{ais}; load {q['load_average'][0]:.1f} -> {q['load_average'][1]:.1f}, max {g('load_max'):.1f}, "
             f"on {g('cores', '?')} cores; this process on a CPU {100 * g('cpu_share'):.0f}% of the time):")
     rows = [head, f"  {'':22s} {'wall':>7s} {'+- se':>7s} {'CPU':>7s}"]
     for k, v in q['ratios'].items():
