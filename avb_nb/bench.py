@@ -214,7 +214,7 @@ def ratio_bench(steps: int = 30, ais_steps: int = 20, repeats: int = 9, seed: in
     paired = lambda t, a, b: [u / v for u, v in zip(t[a], t[b])]
     while True:
         rng.shuffle(order)
-        fresh = {k: bench_models('mlp')[0]['VAE'] for k in ('fit', 'bare_loop')}   # untrained VAEs, built outside the timings
+        fresh = {k: bench_models('mlp')[0]['VAE'] for k in ('fit', 'bare_loop') if k in fns}   # untrained VAEs, built outside the timings
         for k in order:
             w, c = time.perf_counter(), time.process_time(); fns[k]()
             wall[k].append(time.perf_counter() - w); cpu[k].append(time.process_time() - c)
