@@ -17,12 +17,13 @@ from tqdm.auto import tqdm
 from .core import mean_se, seed_everything, atomic_save, load_checkpoint
 from .hmc import log_prob_and_grad
 from .objectives import log_std_normal, VAE, AVBAC
+from .gaussian_vi import GaussianVI, draw, kl_gaussian_exact, kl_cov_bound
 
 # %% auto #0
-__all__ = ['PAPER_TABLE1', 'PAPER_TABLE2', 'drop_duplicates', 'knn_kl', 'knn_entropy', 'knn_kl_one_sample', 'log_px_quadrature',
-           'log_px_importance', 'posterior_kl', 'table1_metrics', 'ais_schedule', 'AISResult', 'ais_log_likelihood',
-           'BDMCResult', 'bdmc', 'elbo_values', 'ais_init', 'ais_values', 'table2_metrics', 'simulate', 'bdmc_values',
-           'ais_throughput']
+__all__ = ['PAPER_TABLE1', 'PAPER_TABLE2', 'drop_duplicates', 'knn_kl', 'knn_entropy', 'knn_kl_one_sample', 'vi_scores',
+           'log_px_quadrature', 'log_px_importance', 'posterior_kl', 'table1_metrics', 'ais_schedule', 'AISResult',
+           'ais_log_likelihood', 'BDMCResult', 'bdmc', 'elbo_values', 'ais_init', 'ais_values', 'table2_metrics',
+           'simulate', 'bdmc_values', 'ais_throughput']
 
 # %% ../nbs/07_evaluate.ipynb #fcd0d912
 def _points(x, name) -> np.ndarray:
@@ -75,6 +76,19 @@ def knn_kl_one_sample(p_samples, log_q: Callable, k: int = 3, dedup: bool = True
     lq = lq.detach().cpu().double().numpy() if isinstance(lq, torch.Tensor) else np.asarray(lq, np.float64)
     if lq.shape != (len(x),): raise ValueError(f"log_q must return shape ({len(x)},), got {lq.shape}")
     return -knn_entropy(x, k, dedup=False) - float(lq.mean())
+
+# %% ../nbs/07_evaluate.ipynb #ev0vis0c
+def vi_scores(model: torch.nn.Module, exact, n: int, k: int = 3, seed: int = 0) -> tuple[torch.Tensor, dict]:
+    r"""`n` draws of a variational $q$ on fixed noise (seed `seed`) and what they say of $\mathrm{KL}(q \,\|\, p)$ for `exact` (a
+    normalised `log_prob`): the one-sample kNN estimate `kl_one_sample`; for a `GaussianVI` the exact `kl_exact`, `kl_exact_se`;
+    for a neural sampler with `eps_dim == z_dim` the lower bound `kl_lower_bound`, `kl_lower_bound_se` and `fold`."""
+    z = draw(model, n, seed)
+    if not torch.isfinite(z).all(): raise FloatingPointError("the variational draws hold NaN/Inf: training diverged")
+    out = dict(kl_one_sample=knn_kl_one_sample(z.numpy(), exact.log_prob, k=k))
+    if isinstance(model, GaussianVI): out['kl_exact'], out['kl_exact_se'] = kl_gaussian_exact(model, exact, n, seed)
+    elif (s := getattr(model, 'sampler', model)).eps_dim == s.z_dim:
+        out['kl_lower_bound'], out['kl_lower_bound_se'], out['fold'] = kl_cov_bound(s, exact, n, seed)
+    return z, out
 
 # %% ../nbs/07_evaluate.ipynb #2edbaaf9
 def _log_prob(dist, z: torch.Tensor) -> torch.Tensor:

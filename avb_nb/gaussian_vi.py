@@ -14,8 +14,8 @@ from .nets import NeuralSampler
 from .objectives import log_std_normal
 
 # %% auto #0
-__all__ = ['GaussianVI', 'gaussian_optimum', 'draw', 'kl_gaussian_exact', 'elbo_estimate', 'kl_cov_bound', 'kl_to_exact',
-           'gaussian_gap', 'optimum_reference']
+__all__ = ['GaussianVI', 'gaussian_optimum', 'draw', 'kl_gaussian_exact', 'elbo_estimate', 'kl_cov_bound', 'best_start',
+           'kl_to_exact', 'gaussian_gap', 'optimum_reference']
 
 # %% ../nbs/05b_gaussian_vi.ipynb #03d0b795
 class GaussianVI(nn.Module):
@@ -127,6 +127,12 @@ def kl_cov_bound(sampler: NeuralSampler, exact, n: int, seed: int = 0, chunk: in
         vals.append(log_std_normal(e.double().cpu()) - logdet.cpu() - exact.log_prob(z)); signs.append(sign.cpu())
     s = torch.cat(signs)
     return *mean_se(torch.cat(vals)), min((s > 0).double().mean().item(), (s < 0).double().mean().item())
+
+# %% ../nbs/05b_gaussian_vi.ipynb #gv0bstco
+def best_start(qs: list[GaussianVI], n: int, seed: int) -> dict:
+    "Which of the fits `qs` has the highest ELBO (`elbo_estimate` on `n` draws of common noise): dict(best, elbo, elbo_se), one value per fit."
+    e = [elbo_estimate(q, n, seed) for q in qs]
+    return dict(best=max(range(len(qs)), key=lambda r: e[r][0]), elbo=[v for v, _ in e], elbo_se=[s for _, s in e])
 
 # %% ../nbs/05b_gaussian_vi.ipynb #e5a9e010
 def _gaussian_terms(mu, L, exact, eps: torch.Tensor) -> torch.Tensor:

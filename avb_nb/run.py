@@ -10,12 +10,21 @@ from contextlib import contextmanager
 from typing import Callable
 import torch
 from torch import nn
-from .core import atomic_write_text, atomic_save, load_checkpoint, sync, git_commit, device_name, results_dir
+from .core import atomic_write_text, atomic_save, load_checkpoint, sync, git_commit, device_name, results_dir, get_device
 from .train import fit, TrainConfig, History
 
 # %% auto #0
-__all__ = ['fingerprint', 'read_json', 'write_json', 'open_stage', 'cached', 'snapshots', 'keyed', 'finished', 'fit_in',
-           'OutOfTime', 'time_limit', 'timed', 'Recorder', 'Slice', 'seconds_per_step', 'file_slice']
+__all__ = ['start_run', 'fingerprint', 'read_json', 'write_json', 'open_stage', 'cached', 'snapshots', 'keyed', 'finished',
+           'fit_in', 'OutOfTime', 'time_limit', 'timed', 'Recorder', 'Slice', 'seconds_per_step', 'file_slice']
+
+# %% ../nbs/05a_run.ipynb #ru0strco
+def start_run(name: str, cfg, device, out, data=None, builtin: str | None = None) -> tuple[torch.device, Path]:
+    """(device, folder) of a run of experiment `name` with config `cfg`: `core.get_device(device)`, and `out` or
+    `results/<name>/<preset>`, created. With `builtin` (the data it uses) a `data` folder is an error."""
+    if builtin and data is not None: raise ValueError(f"the {name} experiment uses {builtin} and takes no data folder (--data)")
+    out = Path(out) if out is not None else results_dir(name, cfg.preset_name)
+    out.mkdir(parents=True, exist_ok=True)
+    return get_device(device), out
 
 # %% ../nbs/05a_run.ipynb #ru0fpcod
 def fingerprint(settings: dict) -> str:
@@ -76,11 +85,12 @@ def snapshots(folder: str | Path, settings: dict, steps, begin: Callable[[], Cal
     return got, len(todo)
 
 def keyed(path: str | Path, settings: dict, keys, f: Callable[[object], dict]) -> tuple[dict, int]:
-    "`{key: f(key)}` for each of `keys`, kept in the JSON file `path` while `settings` hold, and how many were computed now."
+    "`{key: f(key)}` for each of `keys` (each with its wall time in `seconds`), kept in the JSON file `path` while `settings` hold, and how many were computed now."
     settings = json.loads(json.dumps(settings, default=str)); got = read_json(path) or {}
     done = got['records'] if got.get('settings') == settings else {}
     fresh = [k for k in keys if str(k) not in done]
-    for k in fresh: done[str(k)] = f(k); write_json(path, dict(settings=settings, records=done))
+    for k in fresh:
+        t0 = time.time(); done[str(k)] = dict(f(k), seconds=time.time() - t0); write_json(path, dict(settings=settings, records=done))
     return {k: done[str(k)] for k in keys}, len(fresh)
 
 # %% ../nbs/05a_run.ipynb #ru0fncod

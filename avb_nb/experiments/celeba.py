@@ -11,7 +11,7 @@ from typing import ClassVar
 import numpy as np
 import torch
 import matplotlib.pyplot as plt
-from ..core import (Config, mean_se, get_device, seed_everything, save_metrics, results_dir,
+from ..core import (Config, mean_se, get_device, seed_everything, save_metrics,
                          atomic_write_text, device_name, load_checkpoint)
 from ..data import celeba_files, load_celeba, split_celeba
 from ..nets import check_widths, BlackBoxEncoder, ResNetTrunk, InjectedResNetDecoder, conv_adversary
@@ -19,7 +19,7 @@ from ..objectives import AVB
 from ..train import TrainConfig
 from ..bench import time_step
 from ..report import to_uint8, tile, subsample, md_table
-from ..run import fit_in
+from ..run import fit_in, start_run
 
 # %% auto #0
 __all__ = ['NAME', 'GITIGNORE', 'CelebAConfig', 'make_model', 'load_split', 'evaluate', 'posterior_mean', 'figure_data',
@@ -223,8 +223,8 @@ def reproduce(preset: str | None = None, device='auto', seed: int = 0, out=None,
     `out/metrics.json`, `fig9_samples.png`, `fig10_reconstructions.png`, `fig10_interpolations.png`."""
     t0 = time.time()
     cfg = CelebAConfig.preset(preset, seed=seed, **overrides)
-    out = Path(out) if out is not None else results_dir(NAME, cfg.preset_name)
-    return train_evaluate(cfg, load_split(cfg, data, progress), get_device(device), out, progress, t0)
+    device, out = start_run(NAME, cfg, device, out)
+    return train_evaluate(cfg, load_split(cfg, data, progress), device, out, progress, t0)
 
 # %% ../../nbs/14_celeba.ipynb #df0b90d4
 def summary_table(metrics: dict) -> str:

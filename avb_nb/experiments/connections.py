@@ -12,13 +12,13 @@ import numpy as np
 import torch
 from torch import nn
 import matplotlib.pyplot as plt
-from ..core import Config, get_device, seed_everything, save_metrics, results_dir, mean_se
+from ..core import Config, seed_everything, save_metrics, mean_se
 from ..data import synthetic_2x2, LOG_LIK_OPTIMUM_2X2
 from ..nets import MLPDecoder, mlp_encoder, mlp_adversary, DistinctXAdversary, ZAdversary
 from ..objectives import AVB, AAE, BiGAN
 from ..train import fit, TrainConfig, NonFiniteError
 from ..evaluate import table1_metrics
-from ..run import cached
+from ..run import cached, start_run
 from ..report import fig6_latent, subsample, pm, md_table
 
 # %% auto #0
@@ -183,11 +183,8 @@ def reproduce(preset: str | None = None, device='auto', seed: int = 0, out=None,
               progress: bool = True, **overrides) -> dict:
     """Train and evaluate AVB (3.3), AVB with the KL adversary (6.10), AAE (6.3) and BiGAN on the synthetic set; writes
     `out/metrics.json`, `out/fig_latent.png` and `out/fig_stability.png`; returns the results."""
-    if data is not None: raise ValueError("the connections experiment uses the built-in synthetic set and takes no data folder "
-                                          "(the MNIST comparison is the experiment connections-mnist)")
     cfg = ConnectionsConfig.preset(preset, seed=seed, **overrides)
-    device, out = get_device(device), Path(out or results_dir(NAME, cfg.preset_name))
-    out.mkdir(parents=True, exist_ok=True)
+    device, out = start_run(NAME, cfg, device, out, data, builtin='the built-in synthetic set (MNIST: the experiment connections-mnist)')
     t0, x, ck = time.time(), synthetic_2x2(), out/'checkpoints'
     runs, models, syn = {a: [] for a in ARMS}, {}, {}
     for arm in ARMS:

@@ -11,13 +11,13 @@ from typing import ClassVar
 import torch
 from torch import nn
 import torch.nn.functional as F
-from ..core import Config, get_device, seed_everything, save_metrics, results_dir, mean_se
+from ..core import Config, seed_everything, save_metrics, mean_se
 from ..data import load_mnist, mnist_test_subset
 from ..nets import ZAdversary, DataDiscriminator, ConvTrunk, ConvDecoder, BlackBoxEncoder, conv_adversary
 from ..objectives import AVB, BiGAN, AlphaGAN, log_std_normal
 from ..train import fit, TrainConfig
 from ..evaluate import knn_kl_one_sample
-from ..run import cached
+from ..run import cached, start_run
 from ..report import figure_data, plot_models, subsample, pm, md_table
 
 # %% auto #0
@@ -120,8 +120,7 @@ def reproduce(preset: str | None = None, device='auto', seed: int = 0, out=None,
     """Train and evaluate AVB, BiGAN and alpha-GAN on MNIST (`data`: the MNIST folder, else the library's data roots);
     writes `out/metrics.json` and `out/fig_mnist_*.png`; returns the results."""
     cfg = ConnectionsMNISTConfig.preset(preset, seed=seed, **overrides)
-    device, out = get_device(device), Path(out or results_dir(NAME, cfg.preset_name))
-    out.mkdir(parents=True, exist_ok=True)
+    device, out = start_run(NAME, cfg, device, out)
     t0, x_train, x_test = time.time(), train_images(cfg, data), test_images(cfg, data)
     models, figs = {}, {}
     for kind in MODELS:

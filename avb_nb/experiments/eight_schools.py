@@ -10,22 +10,22 @@ from pathlib import Path
 from typing import ClassVar
 import torch
 from torch import nn
-from ..core import Config, get_device, seed_everything, save_metrics, results_dir
+from ..core import Config, seed_everything, save_metrics
 from ..nets import NeuralSampler, ResidualZAdversary
 from ..objectives import AVBVI
-from ..gaussian_vi import GaussianVI, draw, kl_cov_bound, kl_gaussian_exact, elbo_estimate, gaussian_gap, optimum_reference
+from ..gaussian_vi import GaussianVI, draw, best_start, gaussian_gap, optimum_reference
 from ..train import fit, TrainConfig
 from ..hmc import reference_run
 from ..data import (eight_schools_log_joint, EightSchoolsExact, ES_NAMES, ES_MIRROR, p_tau_positive, KS_CRIT, exact_marginals,
                          posterior_summary, exact_summary)
-from ..run import open_stage, read_json, snapshots, keyed
-from ..evaluate import knn_kl, knn_kl_one_sample
+from ..run import open_stage, read_json, snapshots, keyed, start_run
+from ..evaluate import knn_kl, knn_kl_one_sample, vi_scores
 from ..report import pm, md_table, kde_pairs, marginal_histograms, curve_panels
 
 # %% auto #0
 __all__ = ['NAME', 'METHODS', 'SAMPLERS', 'GAUSSIANS', 'STAGE_SETTINGS', 'RUN_SETTINGS', 'SCORES_VERSION', 'LABELS',
            'EightSchoolsConfig', 'stage_settings', 'make_model', 'train_config', 'scores', 'load_q', 'train_stages',
-           'fit_gaussian', 'run_method', 'fig_kl', 'fig_marginals', 'fig_marginals_exact', 'reproduce', 'results_table']
+           'fit_gaussian', 'run_method', 'figures', 'reproduce', 'results_table']
 
 # %% ../../nbs/11_eight_schools.ipynb #a8605a04
 NAME = 'eight-schools'
@@ -60,10 +60,9 @@ class EightSchoolsConfig(Config):
         'smoke': dict(steps=10, n_checkpoints=2, batch_size=32, hidden=32, adversary_width=16, adversary_blocks=1, n_eval=1000,
                       gaussian_restarts=2, hmc_chains=50, hmc_draws=100, hmc_thin=1, hmc_warmup=100, extra_seeds=(1,)),
         # the authors' settings (notebooks/Stan-example.ipynb) on three seeds (seed-sensitive, DESIGN.md), except the
-        # adversary: 128 units per residual block where the authors used 256 (about a quarter of the cost); what ran here
+        # adversary: 128 units per residual block where the authors used 256 (about a quarter of the cost)
         'cpu': dict(extra_seeds=(1, 2)),
-        # the authors' settings in full: the adversary's residual blocks 256 wide (not yet run)
-        'paper': dict(adversary_width=256, extra_seeds=(1, 2))}
+        'paper': dict(adversary_width=256, extra_seeds=(1, 2))}      # the authors' settings in full
 
     def __post_init__(self):
         if self.eps_dim != 10: raise ValueError(f"eps_dim must be 10 (= dim z) for the change-of-variables bound, got {self.eps_dim}")
@@ -106,14 +105,10 @@ def train_config(method: str, cfg: EightSchoolsConfig, seed: int, device, steps:
 
 # %% ../../nbs/11_eight_schools.ipynb #2b7592ba
 def scores(model: nn.Module, exact: EightSchoolsExact, ref: torch.Tensor, n: int, k: int = 3, seed: int = 0, marg=None) -> dict:
-    r"""All scores of $q$: the kNN $\mathrm{KL}(q \,\|\, p_\mathrm{HMC})$ to the draws `ref`, the one-sample kNN $\mathrm{KL}(q \,\|\, p)$, the exact KL (Gaussian) or the
-    change-of-variables lower bound and the fraction of folded draws (sampler), $P(\tau > 0)$; with `marg` (from
-    `exact_marginals`) also the posterior summary of q and, for a Gaussian, its parameters."""
-    z = draw(model, n, seed)
-    if not torch.isfinite(z).all(): raise FloatingPointError("the variational draws hold NaN/Inf: training diverged")
-    out = dict(kl_to_hmc=knn_kl(z.numpy(), ref.numpy(), k=k), kl_one_sample=knn_kl_one_sample(z.numpy(), exact.log_prob, k=k))
-    if isinstance(model, GaussianVI): out['kl_exact'], out['kl_exact_se'] = kl_gaussian_exact(model, exact, n, seed)
-    else: out['kl_lower_bound'], out['kl_lower_bound_se'], out['fold'] = kl_cov_bound(model.sampler, exact, n, seed)
+    r"""All scores of $q$: `evaluate.vi_scores`, the kNN $\mathrm{KL}(q \,\|\, p_\mathrm{HMC})$ to the draws `ref`, $P(\tau > 0)$; with `marg`
+    (from `exact_marginals`) also the posterior summary of q and, for a Gaussian, its parameters."""
+    z, out = vi_scores(model, exact, n, k, seed)
+    out['kl_to_hmc'] = knn_kl(z.numpy(), ref.numpy(), k=k)
     out['p_tau_positive'], out['p_tau_positive_se'] = p_tau_positive(z)
     if marg is not None:
         out['summary'] = posterior_summary(z, marg)
@@ -121,16 +116,11 @@ def scores(model: nn.Module, exact: EightSchoolsExact, ref: torch.Tensor, n: int
     return out
 
 # %% ../../nbs/11_eight_schools.ipynb #76343565
-def _q_state(model: nn.Module) -> dict:
-    "What scoring needs of q, on the cpu: the sampler's weights (AVB) or the Gaussian's parameters."
-    part = model.sampler if isinstance(model, AVBVI) else model
-    return {k: v.detach().cpu().clone() for k, v in part.state_dict().items()}
+def _q(model: nn.Module) -> nn.Module: return model.sampler if isinstance(model, AVBVI) else model   # q: AVB's sampler, or the Gaussian
 
 def load_q(method: str, cfg: EightSchoolsConfig, state: dict) -> nn.Module:
     "The model of `method` holding q's parameters `state` (an AVB model's adversary stays untrained: only q is used)."
-    model = make_model(method, cfg)
-    (model.sampler if method in SAMPLERS else model).load_state_dict(state)
-    return model.eval()
+    model = make_model(method, cfg); _q(model).load_state_dict(state); return model.eval()
 
 def train_stages(method: str, cfg: EightSchoolsConfig, seed: int, iterations: list[int], folder: Path, device,
                  start: int | None = None, progress: bool = False) -> tuple[dict, int]:
@@ -141,7 +131,7 @@ def train_stages(method: str, cfg: EightSchoolsConfig, seed: int, iterations: li
         seed_everything(run_seed); model = make_model(method, cfg, init_seed=run_seed)
         def advance(s):
             if s > 0: fit(model, cfg.batch_size, train_config(method, cfg, run_seed, device, s), folder, progress=progress)
-            return _q_state(model)
+            return {k: v.detach().cpu().clone() for k, v in _q(model).state_dict().items()}
         return advance
     return snapshots(folder, stage_settings(cfg, kind, method=method, seed=seed, iterations=list(iterations), start=start),
                      iterations, begin)
@@ -149,30 +139,25 @@ def train_stages(method: str, cfg: EightSchoolsConfig, seed: int, iterations: li
 def fit_gaussian(method: str, cfg: EightSchoolsConfig, seed: int, iterations: list[int], folder: Path, device,
                  progress: bool = False) -> tuple[dict, dict, int]:
     """Fit a Gaussian from `cfg.gaussian_restarts` random starts (in `folder/start{r}`) and keep the one with the highest final
-    ELBO. Returns (its stages, dict(best, elbo, elbo_se: per start, seconds: training summed over starts), stages trained now)."""
+    ELBO (`gaussian_vi.best_start`). Returns (its stages, dict(best, elbo, elbo_se, seconds: training over all starts), stages trained now)."""
     runs = [train_stages(method, cfg, seed, iterations, Path(folder) / f'start{r}', device, r, progress) for r in range(cfg.gaussian_restarts)]
-    elbo = [elbo_estimate(load_q(method, cfg, got['state'][iterations[-1]]), cfg.n_eval, 10_000 + seed) for got, _ in runs]
-    best = max(range(len(runs)), key=lambda r: elbo[r][0])
-    info = dict(best=best, elbo=[e for e, _ in elbo], elbo_se=[s for _, s in elbo], seconds=sum(sum(g['seconds'].values()) for g, _ in runs))
-    return runs[best][0], info, sum(n for _, n in runs)
+    info = best_start([load_q(method, cfg, got['state'][iterations[-1]]) for got, _ in runs], cfg.n_eval, 10_000 + seed)
+    info['seconds'] = sum(sum(g['seconds'].values()) for g, _ in runs)
+    return runs[info['best']][0], info, sum(n for _, n in runs)
 
 # %% ../../nbs/11_eight_schools.ipynb #e5a9e016
 def run_method(method: str, cfg: EightSchoolsConfig, seed: int, iterations: list[int], folder: Path, exact: EightSchoolsExact,
                ref: torch.Tensor, marg: dict, hmc_settings: dict, device, progress: bool = False) -> tuple[nn.Module, dict, dict]:
     """Train (or reuse) and score `method` on `seed` at each step in `iterations`, the scores kept in `folder/scores.json` while
     their settings hold (`run.keyed`): (final q, {step: scores}, dict(trained, scored: stages made now, seconds[, restarts]))."""
-    folder = Path(folder)
     if method in SAMPLERS:
         stages, trained = train_stages(method, cfg, seed, iterations, folder / 'train', device, progress=progress)
         info, q_dir = dict(seconds=sum(stages['seconds'].values())), folder / 'train'
     else:
         stages, restarts, trained = fit_gaussian(method, cfg, seed, iterations, folder, device, progress)
         info, q_dir = dict(seconds=restarts.pop('seconds'), restarts=restarts), folder / f"start{restarts['best']}"
-    def score(s):
-        t0 = time.time()
-        r = scores(load_q(method, cfg, stages['state'][s]), exact, ref, cfg.n_eval, cfg.knn_k, seed=10_000 + seed,
-                   marg=marg if s == iterations[-1] else None)
-        return {**r, 'seconds': time.time() - t0}
+    score = lambda s: scores(load_q(method, cfg, stages['state'][s]), exact, ref, cfg.n_eval, cfg.knn_k, seed=10_000 + seed,
+                             marg=marg if s == iterations[-1] else None)
     settings = stage_settings(cfg, 'scores', version=SCORES_VERSION, hmc=hmc_settings, q=read_json(q_dir / 'stage.json'))
     sc, scored = keyed(folder / 'scores.json', settings, iterations, score)
     info['seconds'] += sum(v['seconds'] for v in sc.values())
@@ -181,21 +166,18 @@ def run_method(method: str, cfg: EightSchoolsConfig, seed: int, iterations: list
 # %% ../../nbs/11_eight_schools.ipynb #4dc141f9
 LABELS = dict(avb='AVB', avb_ac='AVB+AC', meanfield='mean-field VI', fullrank='full-rank VI', hmc='HMC', exact='exact')
 
-def fig_kl(res: dict, path: Path):
-    r"Figure 3: the kNN $\mathrm{KL}(q \,\|\, p_\mathrm{HMC})$ over iterations (left); exact KL (Gaussians) / change-of-variables lower bound (samplers) (right)."
+def figures(res: dict, draws: dict, marg: dict, out: Path, n: int = 3000):
+    r"""`fig3_kl.png` (Figure 3): the kNN $\mathrm{KL}(q \,\|\, p_\mathrm{HMC})$ over iterations, and the exact KL (Gaussians) or lower bound (samplers);
+    `fig4_marginals.png` (Figure 4): KDEs of the $(\mu, \tau)$ and $(\tau, \eta_1)$ marginals of each method's `draws` and of HMC's, `n` each;
+    `fig4_marginals_exact.png`: the $\mu$, $\tau$, $\eta_1$ marginals of each method's draws and of the exact ones over the exact densities."""
     kl = {LABELS[m] + (' (exact)' if m in GAUSSIANS else ' (lower bound)'): res[m][('kl_exact' if m in GAUSSIANS else 'kl_lower_bound') + '_curve'] for m in METHODS}
     curve_panels(res['iterations'], [dict(title='two-sample kNN estimate vs HMC', ylabel='kNN KL(q || p_HMC) [nats]', curves={LABELS[m]: res[m]['kl_to_hmc'] for m in METHODS},
                                           hline=(res['reference']['kl_to_hmc_exact_draws'], 'exact draws')),
-                                     dict(title='exact / change-of-variables lower bound', ylabel='KL(q || p) [nats]', curves=kl)], path)
-
-def fig_marginals(draws: dict, path: Path, n: int = 3000):
-    "Figure 4: KDE of the (mu, tau) and (tau, eta_1) marginals, one row per method, HMC last (`report.kde_pairs`)."
-    kde_pairs(draws, ((0, 1), (1, 2)), {0: (r'$\mu$', (-2, 5)), 1: (r'$\tau$', (-3, 3)), 2: (r'$\eta_1$', (-3, 3))}, path, n, LABELS)
-
-def fig_marginals_exact(draws: dict, marg: dict, path: Path):
-    "The mu, tau and eta_1 marginals of each method (one row each) over the exact marginal densities (`report.marginal_histograms`)."
-    marginal_histograms(draws, {0: (r'$\mu$', (-1, 2.5)), 1: (r'$\tau$', (-3, 3)), 2: (r'$\eta_1$', (-4, 4))}, marg['x'].numpy(),
-                        marg['pdf'].numpy(), path, LABELS)
+                                     dict(title='exact / change-of-variables lower bound', ylabel='KL(q || p) [nats]', curves=kl)], out / 'fig3_kl.png')
+    kde_pairs({k: draws[k] for k in (*METHODS, 'hmc')}, ((0, 1), (1, 2)), {0: (r'$\mu$', (-2, 5)), 1: (r'$\tau$', (-3, 3)), 2: (r'$\eta_1$', (-3, 3))},
+              out / 'fig4_marginals.png', n, LABELS)
+    marginal_histograms({k: draws[k] for k in (*METHODS, 'exact')}, {0: (r'$\mu$', (-1, 2.5)), 1: (r'$\tau$', (-3, 3)), 2: (r'$\eta_1$', (-4, 4))},
+                        marg['x'].numpy(), marg['pdf'].numpy(), out / 'fig4_marginals_exact.png', LABELS)
 
 # %% ../../nbs/11_eight_schools.ipynb #f1b4bd10
 def _summarise(sc: dict, iterations: list[int]) -> dict:
@@ -217,10 +199,8 @@ def _reference(cfg: EightSchoolsConfig, exact: EightSchoolsExact, ex: torch.Tens
 def reproduce(preset: str | None = None, device='auto', seed: int = 0, out=None, data=None,
               progress: bool = False, **overrides) -> dict:
     "Figures 3-4: HMC ground truth, AVB, AVB+AC, mean-field and full-rank Gaussian VI on Eight Schools; writes `out/metrics.json` and figures."
-    if data is not None: raise ValueError("the eight-schools experiment uses the built-in data (avb_nb.data.eight_schools) and takes no data folder")
     cfg = EightSchoolsConfig.preset(preset, seed=seed, **overrides)
-    device, out = get_device(device), Path(out or results_dir(NAME, cfg.preset_name))
-    out.mkdir(parents=True, exist_ok=True)
+    device, out = start_run(NAME, cfg, device, out, data, builtin='the built-in data (avb_nb.data.eight_schools)')
     t0, exact = time.time(), EightSchoolsExact()
     hmc_set = stage_settings(cfg, 'hmc'); open_stage(out / 'checkpoints' / 'hmc', hmc_set)
     h = reference_run(eight_schools_log_joint, 10, cfg.hmc_chains, cfg.hmc_draws, cfg.hmc_warmup, cfg.hmc_leapfrog, cfg.hmc_thin,
@@ -244,10 +224,9 @@ def reproduce(preset: str | None = None, device='auto', seed: int = 0, out=None,
             res['seeds'][s][m] = {k: v for k, v in r.items() if not k.endswith('_curve') and k != 'kl_to_hmc'}
             res['work_done']['trained'][f'{m}_seed{s}'], res['work_done']['scored'][f'{m}_seed{s}'] = info['trained'], info['scored']
             walls[m] += info['seconds']
-    draws['hmc'] = ref.numpy()[torch.randperm(len(ref), generator=torch.Generator().manual_seed(0)).numpy()]
+    draws['hmc'], draws['exact'] = ref.numpy()[torch.randperm(len(ref), generator=torch.Generator().manual_seed(0)).numpy()], ex.numpy()
     res['wall_seconds'] = dict(hmc=h['diagnostics']['seconds'], **walls)   # training and scoring, all seeds, kept across calls
-    fig_kl(res, out / 'fig3_kl.png'); fig_marginals(draws, out / 'fig4_marginals.png')
-    fig_marginals_exact({k: v for k, v in draws.items() if k != 'hmc'} | dict(exact=ex.numpy()), marg, out / 'fig4_marginals_exact.png')
+    figures(res, draws, marg, out)
     save_metrics(out, res, experiment=NAME, preset=cfg.preset_name, seed=cfg.seed, device=device,
                  wall_seconds=time.time() - t0, config=cfg)
     return res
@@ -264,8 +243,7 @@ def results_table(m: dict) -> str:
     rows.append(['exact posterior', _f(ref['kl_to_hmc_exact_draws']), _f(ref['kl_one_sample_exact_draws']), 0, 0, _f(ex['sd'][1]), 0.5])
     head = ['method', 'kNN KL(q‖p_HMC)', 'kNN KL(q‖p), one-sample', 'KL(q‖p) exact', 'KL(q‖p) lower bound (change of variables)',
             'sd(τ)', 'P(τ>0)']
-    return (md_table(head, rows) + "\n\nSeed 0. The kNN columns are biased low for samplers like AVB's (the exact posterior's "
-            f"own draws score {_f(ref['kl_one_sample_exact_draws'])} where the truth is 0); the change-of-variables column is a lower "
-            "bound on the KL. Neither can rank AVB against the Gaussians, so Figure 3's ranking is not established here (see the "
-            "Eight Schools page).")
+    return (md_table(head, rows) + f"\n\nSeed 0. The kNN columns are biased low for samplers like AVB's (exact draws score "
+            f"{_f(ref['kl_one_sample_exact_draws'])} where the truth is 0) and the change-of-variables column is a lower bound, so "
+            "neither ranks AVB against the Gaussians: Figure 3's ranking is not established (see the Eight Schools page).")
 

@@ -10,7 +10,7 @@ from pathlib import Path
 from typing import ClassVar
 import numpy as np
 import torch
-from ..core import Config, get_device, seed_everything, save_metrics, results_dir, device_name, git_commit
+from ..core import Config, get_device, seed_everything, save_metrics, device_name, git_commit
 from ..data import load_mnist, load_binarized_mnist, mnist_test_subset
 from ..nets import (MLPTrunk, BlackBoxEncoder, GaussianEncoder, ACEncoder, MLPDecoder, mlp_adversary, release_nets,
                          aug2017_nets, ac_bases)
@@ -18,7 +18,7 @@ from ..objectives import VAE, AVB, AVBAC
 from ..train import TrainConfig
 from ..evaluate import table2_metrics, PAPER_TABLE2
 from ..report import figure_data, plot_models, pm, md_table
-from ..run import fingerprint as run_fingerprint, write_json, fit_in, finished
+from ..run import fingerprint as run_fingerprint, write_json, fit_in, finished, start_run
 
 # %% auto #0
 __all__ = ['NAME', 'MODELS', 'AIS_INIT', 'parse_model', 'MNISTConfig', 'make_model', 'test_sets', 'train_images', 'train_config',
@@ -216,9 +216,7 @@ def reproduce(preset: str | None = None, device='auto', seed: int = 0, out=None,
     resuming where a previous run stopped; writes `out/metrics.json` (all finished models) and the figures."""
     if model is not None: overrides['models'] = [model] if isinstance(model, str) else list(model)
     cfg = MNISTConfig.preset(preset, seed=seed, **overrides)                     # else the preset's models
-    device = get_device(device)
-    out = Path(out) if out is not None else results_dir(NAME, cfg.preset_name)
-    out.mkdir(parents=True, exist_ok=True)
+    device, out = start_run(NAME, cfg, device, out)
     todo = [m for m in cfg.models if m not in finished(out, cfg.models, fingerprint(cfg))]
     if todo:
         x_train, xs = train_images(cfg, data), test_sets(cfg, data)

@@ -11,14 +11,14 @@ from typing import ClassVar
 import torch
 from torch import nn
 import matplotlib.pyplot as plt
-from ..core import Config, get_device, seed_everything, save_metrics, results_dir
+from ..core import Config, seed_everything, save_metrics
 from ..data import synthetic_2x2, LOG_LIK_OPTIMUM_2X2
 from ..nets import DistinctXAdversary, MLPDecoder, mlp_encoder, gaussian_mlp_encoder
 from ..objectives import VAE, AVB
 from ..train import TrainConfig, TrainStep, make_batches
 from ..evaluate import table1_metrics, PAPER_TABLE1
 from ..report import fig5_data, fig6_latent, subsample, md_table, spread
-from ..run import timed, fit_in
+from ..run import timed, fit_in, start_run
 
 # %% auto #0
 __all__ = ['NAME', 'MODELS', 'TABLE1_ROWS', 'SyntheticConfig', 'make_model', 'evaluate', 'train_config', 'step_seconds',
@@ -126,10 +126,8 @@ def reproduce(preset: str | None = None, device='auto', seed: int = 0, out=None,
     """Train the VAE and AVB on the four 2x2 images for `seed` and each of `extra_seeds` (resuming from `out/checkpoints`),
     evaluate Table 1's metrics, write `out/metrics.json`, `out/fig5_data.png`, `out/fig6_latent.png`, `out/fig_training.png`
     (figures and curves of `seed`; every seed's metrics under `seeds`); returns the results."""
-    if data is not None: raise ValueError("the synthetic experiment uses its four built-in images and takes no --data")
     cfg = SyntheticConfig.preset(preset, seed=seed, **overrides)
-    device, out = get_device(device), Path(out or results_dir(NAME, cfg.preset_name))
-    out.mkdir(parents=True, exist_ok=True)
+    device, out = start_run(NAME, cfg, device, out, data, builtin='its four built-in images')
     t0, x = time.time(), synthetic_2x2()
     results, codes, curves, seeds = {}, {}, {}, {}
     for s in (cfg.seed, *cfg.extra_seeds):

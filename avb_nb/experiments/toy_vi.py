@@ -11,7 +11,8 @@ from typing import ClassVar
 import numpy as np
 import torch
 import matplotlib.pyplot as plt
-from ..core import Config, get_device, seed_everything, save_metrics, results_dir, mean_se
+from ..core import Config, seed_everything, save_metrics, mean_se
+from ..run import start_run
 from ..nets import NeuralSampler, ZAdversary, ResidualZAdversary
 from ..objectives import AVBVI
 from ..gaussian_vi import GaussianVI
@@ -148,11 +149,10 @@ def _figure(models: dict, cfg: ToyVIConfig, samples: dict, path: Path):
 def reproduce(preset: str | None = None, device='auto', seed: int = 0, out=None, data=None,
               progress: bool = True, **overrides) -> dict:
     "Train AVB, AVB+AC and Gaussian VI on each target; write `out/metrics.json` and `out/fig1_toy_vi.png`."
-    if data is not None: raise ValueError("the toy-vi experiment uses built-in targets and takes no --data")
     cfg = ToyVIConfig.preset(preset, seed=seed, **overrides)
     bad = set(cfg.targets) - set(TARGETS)
     if bad: raise ValueError(f"unknown target(s) {sorted(bad)}; choose from {sorted(TARGETS)}")
-    device, out = get_device(device), Path(out or results_dir(NAME, cfg.preset_name))
+    device, out = start_run(NAME, cfg, device, out, data, builtin='built-in targets')
     t0, kl, samples, curves, seeds = time.time(), {m: {} for m in METHODS}, {}, {}, {}
     for s in (cfg.seed, *cfg.extra_seeds):
         c = dataclasses.replace(cfg, seed=s); seeds[s] = {m: {} for m in METHODS}
