@@ -4,20 +4,20 @@
 
 # %% ../../nbs/10_toy_vi.ipynb #932ebc9c
 from __future__ import annotations
-import dataclasses, math, time
+import dataclasses, math, time, types
 from dataclasses import dataclass
 from pathlib import Path
 from typing import ClassVar
 import numpy as np
 import torch
 import matplotlib.pyplot as plt
-from ..core import Config, seed_everything, save_metrics, mean_se
+from ..core import Config, seed_everything, save_metrics
 from ..run import start_run
 from ..nets import NeuralSampler, ZAdversary, ResidualZAdversary
 from ..objectives import AVBVI
 from ..gaussian_vi import GaussianVI
 from ..train import fit, TrainConfig
-from ..evaluate import knn_kl_one_sample
+from ..evaluate import vi_scores
 from ..report import md_table, spread
 
 # %% auto #0
@@ -117,17 +117,11 @@ def train_config(method: str, cfg: ToyVIConfig, device) -> TrainConfig:
                           checkpoint_every=max(1, steps // 5), cuda_graph=True)  # on a GPU: one CUDA graph per step; ignored on a CPU
 
 # %% ../../nbs/10_toy_vi.ipynb #966b6ebe
-@torch.no_grad()
-def kl_to_target(model, log_p, logZ: float, n: int, k: int = 3) -> dict:
-    r"$\mathrm{KL}(q \,\|\, p)$ for a trained model: kNN entropy for samplers; exact entropy for the Gaussian (with MC s.e.)."
-    z = model.sample(n).double().cpu()
-    log_p_norm = lambda z: log_p(torch.as_tensor(z, dtype=torch.float64)) - logZ
-    out = dict(kl_knn=float(knn_kl_one_sample(z, log_p_norm, k=k)))
-    if isinstance(model, GaussianVI):
-        d = (model.q().log_prob(z.float()).double() - log_p_norm(z))
-        out.update(zip(('kl_exact', 'kl_exact_se'), mean_se(d)))
-    out['kl'] = out.get('kl_exact', out['kl_knn'])
-    return out
+def kl_to_target(model, log_p, logZ: float, n: int, k: int = 3, seed: int = 0) -> tuple[torch.Tensor, dict]:
+    r"""`n` draws of `model`'s $q$ on fixed noise (seed `seed`) and its scores against $p = \tilde p / Z$ (`evaluate.vi_scores`, $\log \tilde p$ =
+    `log_p`, $\log Z$ = `logZ`), with `kl`: the Gaussian's exact KL, a sampler's one-sample kNN estimate."""
+    z, out = vi_scores(model, types.SimpleNamespace(log_prob=lambda z: log_p(z) - logZ), n, k, seed)
+    return z, dict(out, kl=out.get('kl_exact', out['kl_one_sample']))
 
 # %% ../../nbs/10_toy_vi.ipynb #f7fdac78
 def _figure(models: dict, cfg: ToyVIConfig, samples: dict, path: Path):
@@ -165,11 +159,9 @@ def reproduce(preset: str | None = None, device='auto', seed: int = 0, out=None,
                 model = make_model(m, lp, c, box)
                 hist = fit(model, c.batch_size, train_config(m, c, device), folder / f'{t}_{m}', progress=progress)
                 model.cpu().eval()
-                seed_everything(s + 1)
-                r = kl_to_target(model, lp, logZ, c.n_eval, c.k); seeds[s][m][t] = r['kl']
+                z, r = kl_to_target(model, lp, logZ, c.n_eval, c.k, seed=s + 1); seeds[s][m][t] = r['kl']
                 if s != cfg.seed: continue
-                kl[m][t] = r
-                with torch.no_grad(): samples[t][m] = model.sample(c.n_eval).numpy()
+                kl[m][t], samples[t][m] = r, z.float().numpy()
                 curves[f'{t}_{m}'] = dict(hist)
     _figure(None, cfg, samples, out / 'fig1_toy_vi.png')
     results = dict(kl={m: {t: v['kl'] for t, v in kl[m].items()} for m in METHODS}, details=kl, seeds=seeds,
