@@ -22,7 +22,7 @@ from ..report import figure_data, plot_models, subsample, pm, md_table
 
 # %% auto #0
 __all__ = ['NAME', 'MODELS', 'FIGURES', 'ADVERSARY_SEES', 'IS_BOUND', 'ConnectionsMNISTConfig', 'make_model', 'train_config',
-           'evaluate', 'train_images', 'test_images', 'run_model', 'reproduce', 'summary_table']
+           'evaluate', 'summary_table', 'train_images', 'test_images', 'run_model', 'reproduce']
 
 # %% ../../nbs/15a_connections_mnist.ipynb #cm0cfgco
 NAME = 'connections-mnist'
@@ -96,6 +96,22 @@ def evaluate(model, x: torch.Tensor, cfg: ConnectionsMNISTConfig) -> dict:
     if isinstance(model, AVB): r.update(zip(('elbo', 'elbo_se'), mean_se(model.elbo(x))), elbo_kind='adversary estimate')
     return r
 
+# %% ../../nbs/15a_connections_mnist.ipynb #cm0tabco
+ADVERSARY_SEES = {'avb': 'T(x, z): (x, z~q(z\\|x)) vs (x, z~p(z))', 'bigan': 'D(x, z): (x, E(x)) vs (G(z), z)',
+                  'alpha_gan': 'C(z) and D(x): codes; data vs G(E(x)), G(z)'}
+IS_BOUND = {'avb': 'yes (optimal T)', 'bigan': 'no (no likelihood)', 'alpha_gan': 'no (estimated terms, L1)'}
+
+def summary_table(m: dict) -> str:
+    "Markdown table of every model from a metrics dict: adversary input, bound or not, reconstruction errors, aggregate KL, AVB's ELBO estimate."
+    res = m['results']
+    rows = [[k, ADVERSARY_SEES[k], IS_BOUND[k], pm(r['reconstruction_bce'], r['reconstruction_bce_se']),
+             pm(r['reconstruction_l1'], r['reconstruction_l1_se']), pm(r['kl_qz_pz'], digits=3), pm(r.get('elbo'), r.get('elbo_se'), approx=True)]
+            for k, r in res['models'].items()]
+    head = ['model', 'adversary sees', 'bound on log p(x)?', 'reconstruction BCE (nats)', 'reconstruction L1 (pixels)',
+            'KL(q(z), p(z)), 8-D kNN', 'ELBO (AVB: adversary estimate)']
+    return (md_table(head, rows) + f"\n\n{res['steps']:,} steps per model on {res['train_size']:,} training images; "
+            f"measured on {res['n_test']:,} binarized test images (± one standard error over them).")
+
 # %% ../../nbs/15a_connections_mnist.ipynb #cm0runco
 def train_images(cfg: ConnectionsMNISTConfig, data=None) -> torch.Tensor:
     "The first `cfg.train_size` training images, grey levels in [0, 1] (`fit` binarizes each batch)."
@@ -131,19 +147,3 @@ def reproduce(preset: str | None = None, device='auto', seed: int = 0, out=None,
     save_metrics(out, results, experiment=NAME, preset=cfg.preset_name, seed=cfg.seed, device=device,
                  wall_seconds=time.time() - t0, config=cfg, torch_threads=torch.get_num_threads())
     return results
-
-# %% ../../nbs/15a_connections_mnist.ipynb #cm0tabco
-ADVERSARY_SEES = {'avb': 'T(x, z): (x, z~q(z\\|x)) vs (x, z~p(z))', 'bigan': 'D(x, z): (x, E(x)) vs (G(z), z)',
-                  'alpha_gan': 'C(z) and D(x): codes; data vs G(E(x)), G(z)'}
-IS_BOUND = {'avb': 'yes (optimal T)', 'bigan': 'no (no likelihood)', 'alpha_gan': 'no (estimated terms, L1)'}
-
-def summary_table(m: dict) -> str:
-    "Markdown table of every model from a metrics dict: adversary input, bound or not, reconstruction errors, aggregate KL, AVB's ELBO estimate."
-    res = m['results']
-    rows = [[k, ADVERSARY_SEES[k], IS_BOUND[k], pm(r['reconstruction_bce'], r['reconstruction_bce_se']),
-             pm(r['reconstruction_l1'], r['reconstruction_l1_se']), pm(r['kl_qz_pz'], digits=3), pm(r.get('elbo'), r.get('elbo_se'), approx=True)]
-            for k, r in res['models'].items()]
-    head = ['model', 'adversary sees', 'bound on log p(x)?', 'reconstruction BCE (nats)', 'reconstruction L1 (pixels)',
-            'KL(q(z), p(z)), 8-D kNN', 'ELBO (AVB: adversary estimate)']
-    return (md_table(head, rows) + f"\n\n{res['steps']:,} steps per model on {res['train_size']:,} training images; "
-            f"measured on {res['n_test']:,} binarized test images (± one standard error over them).")
