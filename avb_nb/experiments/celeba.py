@@ -223,8 +223,8 @@ def reproduce(preset: str | None = None, device='auto', seed: int = 0, out=None,
     `out/metrics.json`, `fig9_samples.png`, `fig10_reconstructions.png`, `fig10_interpolations.png`."""
     t0 = time.time()
     cfg = CelebAConfig.preset(preset, seed=seed, **overrides)
-    device, out = start_run(NAME, cfg, device, out)
-    return train_evaluate(cfg, load_split(cfg, data, progress), device, out, progress, t0)
+    # the data load first (arguments run left to right): a missing data set leaves no empty results folder
+    return train_evaluate(cfg, load_split(cfg, data, progress), *start_run(NAME, cfg, device, out), progress, t0)
 
 # %% ../../nbs/14_celeba.ipynb #df0b90d4
 def summary_table(metrics: dict) -> str:
