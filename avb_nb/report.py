@@ -200,11 +200,12 @@ def ais_study_plot(studies: dict, dpi: int = 120):
 
 
 # %% ../nbs/07a_report.ipynb #rp0comco
-def committed(name: str, preset: str, config=None, root=None) -> dict | None:
-    """The committed metrics of experiment `name`'s `preset` run (`results/<name>/<preset>/metrics.json`), checked: made
-    by that preset from a clean tree and, given the experiment's `config` class, with that preset's settings (the seed
-    aside). None, with a line saying how to make them, if there are none."""
-    d = results_dir(name, preset, root)
+def committed(name: str, preset: str, config=None, root=None, part: str = '') -> dict | None:
+    """The committed metrics of experiment `name`'s `preset` run (`results/<name>/<preset>/metrics.json`, or in its
+    subfolder `part` for a further run of the same preset, such as another seed), checked: made by that preset from a
+    clean tree and, given the experiment's `config` class, with that preset's settings (the seed aside). None, with a
+    line saying how to make them, if there are none."""
+    d = results_dir(name, preset, root)/part
     if not (d/'metrics.json').exists():
         print(f"No {preset}-preset results yet at {d}; run `avb_nb reproduce {name} --preset {preset} --out {d}`."); return None
     m = load_metrics(d); p = m['provenance']

@@ -195,8 +195,8 @@ def timing_note(m: dict) -> str:
     s = (f"Training and evaluation of {len(runs)} models took {total / 60:.1f} min in all on {p['device']} (the last call, "
          f"which may have resumed finished checkpoints: {p['wall_seconds'] / 60:.1f} min), commit `{p['git_commit']}`. "
          f"Training at seed {p['seed']}: " + ', '.join(f"{k.upper()} {res[k]['steps']} steps in {res[k]['train_seconds'] / 60:.1f} min "
-                                                     f"({res[k]['ms_per_step']:.0f} ms/step)" for k in MODELS))
-    if 'cost' in res:
+                                                     f"({res[k]['ms_per_step']:.3g} ms/step)" for k in MODELS))
+    if 'cost' in res and m['config']['batch_size'] != 512:          # a run at the authors' batch has its own timing
         s += ('. At the authors\' batch 512 a step took ' + ', '.join(
             f"{res['cost'][k]['ms_per_step']:.0f} ms ({k.upper()}; {res['cost'][k]['hours_for_100k_steps']:.1f} h for 100k steps)"
             for k in MODELS))
