@@ -307,6 +307,10 @@ def _parser() -> argparse.ArgumentParser:
     s.add_argument('--device', default='auto', choices=['auto', 'cpu', 'cuda'], help='where to run (default: auto)')
     s.add_argument('--data', default=None, metavar='DIR', help='folder holding the data sets')
     s.add_argument('--seed', type=int, default=0, help='random seed (default: 0)')
+    s.add_argument('--states', default=None, metavar='DIR', help='mnist: where earlier slices filed training states to resume '
+                   '(default: results/mnist/PRESET)')
+    s.add_argument('--stage-steps', type=int, default=None, metavar='N', help='mnist: train at most N steps of a model in this '
+                   'slice, returning its state for a later one (default: as many as the budget allows)')
     s.add_argument('--set', action='append', default=None, metavar='KEY=VALUE', dest='settings', help='change one setting')
     _threads_arg(s)
     g = sub.add_parser('ingest', help="file a returned slice folder into the repository's results",
@@ -371,11 +375,16 @@ def _slice(a) -> int:
     run, mod = slices_of(a.experiment)[0], get_experiment(a.experiment)
     fixed = {'models': tuple(models)} if 'models' in _fields(mod) else {}
     settings = check_settings(mod, a.preset, parse_settings(a.settings), a.seed, **fixed)
+    stages = {k: v for k, v in (('states', a.states), ('stage_steps', a.stage_steps)) if v is not None}
+    if stages and _norm(a.experiment) != 'mnist':
+        raise ValueError(f"--states and --stage-steps are for mnist's slices; {_norm(a.experiment)} trains within one slice")
     _check_device(a.device)
     with _torch_threads(*nt), _output_dir(a.out) as out:
         info = run(models, out, preset=a.preset, budget_s=a.budget, device=a.device, data=a.data, commit=a.commit,
-                   seed=a.seed, **settings)
-    print(f"slice: done {info['done'] or 'nothing'}; not run {info['not_run'] or 'none'}; {info['elapsed_s']} s; files in {a.out}")
+                   seed=a.seed, **stages, **settings)
+    staged = ', '.join(f"{m} to step {r['to_step']}" for m, r in info.get('staged', {}).items())
+    print(f"slice: done {info['done'] or 'nothing'}; " + (f"staged {staged}; " if staged else '') +
+          f"not run {info['not_run'] or 'none'}; {info['elapsed_s']} s; files in {a.out}")
     return 0
 
 def _ingest(a) -> int:

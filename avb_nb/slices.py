@@ -7,16 +7,18 @@ from __future__ import annotations
 import dataclasses, shutil, time
 from pathlib import Path
 import torch
-from .core import get_device, seed_everything, atomic_save, atomic_write_text, load_checkpoint, load_metrics, results_dir
+from .core import get_device, seed_everything, atomic_save, atomic_write_text, load_checkpoint, load_metrics, results_dir, mean_se
 from .train import fit
-from .evaluate import ais_values
-from .run import read_json, write_json, Slice, seconds_per_step, file_slice
+from .evaluate import ais_values, elbo_values
+from .run import read_json, write_json, Slice, seconds_per_step, file_slice, finished
 from .experiments import mnist, celeba
 from .experiments.mnist import MNISTConfig
 from .experiments.celeba import CelebAConfig
+from .report import md_table
 
 # %% auto #0
-__all__ = ['SLICES', 'mnist_slice', 'ingest_mnist', 'slice_model', 'celeba_slice', 'ingest_celeba', 'slices_of']
+__all__ = ['STATE_MIB', 'SLICES', 'mnist_slice', 'ingest_mnist', 'stages_table', 'slice_model', 'celeba_slice', 'ingest_celeba',
+           'slices_of']
 
 # %% ../nbs/16_slices.ipynb #gs0mnsl0
 def _fit_seconds(model, x_train, tc, device, steps: int, short: int = 2) -> float:
@@ -24,16 +26,61 @@ def _fit_seconds(model, x_train, tc, device, steps: int, short: int = 2) -> floa
     return seconds_per_step(lambda n: fit(model, x_train, dataclasses.replace(tc, steps=n, log_every=n), None, progress=False),
                             device, steps, short)
 
+STATE_MIB = 15.     # a training state returned for a later slice: at most this large (a returned file holds 16 MiB)
+
 def _mnist_calibrate(name: str, cfg: MNISTConfig, x_train, xs: dict, device) -> dict:
-    "Seconds per training step (CUDA-graph `fit`, capture included in every run) and per AIS transition of `name`."
+    """Seconds per training step (CUDA-graph `fit`, capture included in every run) and per AIS transition of `name`,
+    and the MiB of its training state (weights and Adam's two moments, float32)."""
     seed_everything(cfg.seed); m = mnist.make_model(name, cfg).to(device)
     tc = mnist.train_config(name, cfg, device); x = xs['dynamic'][:cfg.ais_examples].to(device)
     ais = lambda n: ais_values(m.eval(), x, **{**cfg.ais, 'n_steps': n}, progress=False)
     return dict(train_s_per_step=_fit_seconds(m, x_train, tc, device, min(200, 5 * cfg.steps), short=10),
-                ais_s_per_step=seconds_per_step(ais, device, 4))
+                ais_s_per_step=seconds_per_step(ais, device, 4),
+                state_mib=round(12 * sum(p.numel() for p in m.parameters()) / 2**20, 2))
 
-def _mnist_seconds(cal: dict, cfg: MNISTConfig, n_sets: int, margin: float = 20.) -> float:
-    return cfg.steps * cal['train_s_per_step'] + n_sets * cfg.ais_steps * cal['ais_s_per_step'] + margin
+def _mnist_plan(cal: dict, cfg: MNISTConfig, done: int, left: float, n_sets: int, stage_steps: int | None = None,
+                margin: float = 20.) -> tuple[str, int]:
+    """What a slice does with a model that has trained `done` of its `cfg.steps` steps, `left` seconds before its stop:
+    `('finish', n)` trains to the end and evaluates on the first `n` test sets (all that fit, at least the dynamic one);
+    `('stage', to)` trains to step `to` only (a multiple of `log_every`, at most `stage_steps` more) and returns the
+    state for a later slice, if it is at most `STATE_MIB` and the learning rate is constant; else `('skip', 0)`."""
+    sps, ais, rest = cal['train_s_per_step'], cfg.ais_steps * cal['ais_s_per_step'], cfg.steps - done
+    if stage_steps is None or rest <= stage_steps:
+        for n in range(n_sets, 0, -1):
+            if rest * sps + n * ais + margin <= left: return 'finish', n
+    if rest == 0 or cal['state_mib'] > STATE_MIB or cfg.lr_decay != 'constant': return 'skip', 0
+    unit = min(cfg.log_every, cfg.steps)
+    n = min(rest, int(0.9 * (left - margin) / sps) // unit * unit, stage_steps or rest)     # 10% for timing noise
+    return ('stage', done + n) if n > 0 else ('skip', 0)
+
+def _state_path(name: str, cfg: MNISTConfig, states=None) -> Path:
+    return Path(states or results_dir(mnist.NAME, cfg.preset_name))/name/'state.pt'
+
+def _restore(name: str, cfg: MNISTConfig, states, work: Path) -> int:
+    """Put the training state of `name` that an earlier slice returned (filed as `<states>/<name>/state.pt`, default
+    `results/mnist/<preset>/`) into `work/<name>`, where training resumes from it; returns its step (0: none)."""
+    path = _state_path(name, cfg, states); ck = load_checkpoint(path, 'cpu')
+    if ck is None: return 0
+    if ck.pop('fingerprint', None) != mnist.fingerprint(cfg):
+        raise ValueError(f"{path} was trained with other settings than preset {cfg.preset_name!r} has now; "
+                         "remove it to start that model afresh, or run the settings it was made with")
+    d = work/name; d.mkdir(parents=True, exist_ok=True)
+    write_json(d/'train.json', ck.pop('train')); atomic_save(ck, d/'checkpoint.pt')
+    return int(ck['step'])
+
+def _mnist_stage(name: str, cfg: MNISTConfig, done: int, to: int, x_train, xs: dict, s: Slice, device, progress: bool) -> dict:
+    """Train `name` from step `done` to `to`, measure its test ELBO, and pack its state (checkpoint, training record with
+    this stage added, fingerprint) into `<out>/<name>.state.pt`; returns the stage's record."""
+    t0 = time.time()
+    model, _ = mnist.train_model(name, dataclasses.replace(cfg, steps=to), x_train, s.work, device, progress)
+    seed_everything(cfg.seed)
+    with torch.no_grad(): e = elbo_values(model.eval(), xs['dynamic'][:cfg.elbo_examples], cfg.elbo_samples, cfg.eval_batch)
+    rec = dict(from_step=done, to_step=to, seconds=round(time.time() - t0, 1), commit=s.info['commit'], device=s.info['device'],
+               **dict(zip(('test_elbo', 'test_elbo_se'), mean_se(e))))
+    d = s.work/name; info = read_json(d/'train.json'); info.setdefault('stages', []).append(rec); write_json(d/'train.json', info)
+    atomic_save({**load_checkpoint(d/'checkpoint.pt', 'cpu'), 'train': info, 'fingerprint': mnist.fingerprint(cfg)},
+                s.out/f'{name}.state.pt')
+    return rec
 
 def _kept(name: str) -> tuple:
     "What a slice keeps of model `name`: its decoder, and a VAE's encoder (AIS starts from its q(z|x))."
@@ -47,42 +94,75 @@ def _mnist_pack(name: str, work: Path, out: Path):
     atomic_save({k: v for k, v in state.items() if k.startswith(_kept(name))}, out/f'{name}.weights.pt')
 
 def mnist_slice(models, out, preset: str = 'slice', budget_s: float = 420., device='auto', data=None,
-              commit: str | None = None, seed: int = 0, progress: bool = False, **overrides) -> dict:
-    """Train and evaluate `models` of `preset` within `budget_s` seconds (calibrate, plan, run, pack), writing
-    at most 2 + 3 x len(models) files to `out` (see above); returns the contents of `out/slice.json`."""
+              commit: str | None = None, seed: int = 0, progress: bool = False, states=None, stage_steps: int | None = None,
+              **overrides) -> dict:
+    """Train and evaluate `models` of `preset` within `budget_s` seconds (restore, calibrate, plan, run, pack), writing
+    at most 2 + 3 x len(models) files to `out` (see above); returns the contents of `out/slice.json`. A model trained
+    partly by earlier slices resumes from its state in `states` (default `results/mnist/<preset>/`)."""
     cfg = MNISTConfig.preset(preset, seed=seed, models=tuple(models), **overrides)
     if 2 + 3 * len(cfg.models) > 8: raise ValueError(f"a slice returns at most 8 files: at most 2 models, got {len(cfg.models)}")
     device = get_device(device)
     with Slice(out, budget_s, mnist.NAME, cfg.preset_name, cfg.to_dict(), device, commit, float32=True,     # as the authors
-               fingerprint=mnist.fingerprint(cfg), calibration={}) as s:
+               fingerprint=mnist.fingerprint(cfg), calibration={}, resumed={}, staged={}) as s:
+        for m in cfg.models: s.info['resumed'][m] = _restore(m, cfg, states, s.work)
         x_train, xs = mnist.train_images(cfg, data), mnist.test_sets(cfg, data)
         for m in cfg.models: s.current = m; s.info['calibration'][m] = _mnist_calibrate(m, cfg, x_train, xs, device); s.save()
         for m in cfg.models:
-            left, cal = s.left(), s.info['calibration'][m]
-            s.current = None
-            if _mnist_seconds(cal, cfg, 1) > left: s.skip(m, f"needs about {_mnist_seconds(cal, cfg, 1):.0f} s, {left:.0f} s left"); continue
-            sets = xs if _mnist_seconds(cal, cfg, len(xs)) <= left else {'dynamic': xs['dynamic']}
+            s.current, left, cal, done = None, s.left(), s.info['calibration'][m], s.info['resumed'][m]
+            what, n = _mnist_plan(cal, cfg, done, left, len(xs), stage_steps)
+            if what == 'skip':
+                need = (cfg.steps - done) * cal['train_s_per_step'] + cfg.ais_steps * cal['ais_s_per_step']
+                s.skip(m, f"needs about {need:.0f} s, {left:.0f} s left" + (f"; its training state ({cal['state_mib']:.0f} MiB) is "
+                          "too large to return for a later slice" if cal['state_mib'] > STATE_MIB else '')); continue
+            s.current = m
+            if what == 'stage':
+                s.info['staged'][m] = _mnist_stage(m, cfg, done, n, x_train, xs, s, device, progress); s.current = None; s.save(); continue
+            sets = dict(list(xs.items())[:n])
             if len(sets) < len(xs): s.skip(f'{m}/static', f"static test set left out: {left:.0f} s left")
-            s.current = m; r = mnist.run_model(m, cfg, x_train, sets, s.work, device, progress)
-            r['run']['git_commit'] = s.info['commit']; write_json(s.work/m/'result.json', r)
+            r = mnist.run_model(m, cfg, x_train, sets, s.work, device, progress)
+            r['run'].update(git_commit=s.info['commit'], stages=(read_json(s.work/m/'train.json') or {}).get('stages', []))
+            write_json(s.work/m/'result.json', r)
             _mnist_pack(m, s.work, s.out); s.done(m)
     return read_json(Path(out)/'slice.json')
 
 # %% ../nbs/16_slices.ipynb #gs0mning
 def ingest_mnist(src, dest=None) -> dict:
-    "File a returned slice folder `src` into `dest` (default `results/mnist/<preset>/`) and rebuild its metrics and figures."
+    """File a returned slice folder `src` into `dest` (default `results/mnist/<preset>/`): each finished model's result,
+    figures and weights, and each staged model's training state (`<model>/state.pt`, where the next slice resumes it);
+    then rebuild the metrics and figures if a model there is finished. Returns the finished models' results ({}: none)."""
     src = Path(src); s, dest = file_slice(src, mnist.NAME, dest)
     cfg = MNISTConfig.preset(s['preset'], **{k: v for k, v in s['config'].items() if k != 'models' and k not in MNISTConfig.RETIRED})   # all models
     if mnist.fingerprint(cfg) != s['fingerprint']: raise ValueError(f"slice {src} was made with settings this version cannot rebuild")
+    for m, rec in s.get('staged', {}).items():
+        ck = load_checkpoint(src/f'{m}.state.pt', 'cpu')
+        if ck is None or ck.get('fingerprint') != s['fingerprint'] or ck['step'] != rec['to_step']:
+            raise ValueError(f"{src}/{m}.state.pt is missing or is not the state slice.json describes")
+        (dest/m).mkdir(parents=True, exist_ok=True); shutil.copy(src/f'{m}.state.pt', dest/m/'state.pt')
     for m in s['done']:
         r = read_json(src/f'{m}.result.json')
         if r is None or r.get('fingerprint') != s['fingerprint']: raise ValueError(f"{src}/{m}.result.json is missing or from other settings")
         (dest/m).mkdir(parents=True, exist_ok=True)
         for a, b in ((f'{m}.result.json', 'result.json'), (f'{m}.figures.npz', 'figures.npz'), (f'{m}.weights.pt', 'weights.pt')):
             shutil.copy(src/a, dest/m/b)
+        (dest/m/'state.pt').unlink(missing_ok=True)                  # finished: no later slice resumes it
     (dest/'slices').mkdir(parents=True, exist_ok=True)
     shutil.copy(src/'slice.json', dest/'slices'/f"{s['started'].replace(':', '')}.json")
+    if not finished(dest, mnist.MODELS, s['fingerprint']): return {}
     return mnist.summarize(dest, cfg, 'cpu', s['filed_from'])       # the clean tree, not the one the copies made dirty
+
+# %% ../nbs/16_slices.ipynb #gs0stbco
+def stages_table(preset: str = 'paper', root=None) -> str | None:
+    """Markdown table of the stages of every model of `preset` trained across slices (`results/mnist/<preset>/`, or
+    `root`): steps, seconds, device, commit and test ELBO of each; None if no model there has stages."""
+    d, rows = Path(root or results_dir(mnist.NAME, preset)), []
+    for m in mnist.MODELS:
+        ck = load_checkpoint(d/m/'state.pt', 'cpu')
+        stages = ck['train']['stages'] if ck is not None else ((read_json(d/m/'result.json') or {}).get('run') or {}).get('stages', [])
+        status = 'training' if ck is not None else 'finished'
+        rows += [[m, f"{x['from_step']:,} to {x['to_step']:,}", f"{x['seconds']:.0f}", x['device'], f"`{x['commit'][:8]}`",
+                  f"{x['test_elbo']:.2f} ± {x['test_elbo_se']:.2f}", status if k == len(stages) - 1 else '']
+                 for k, x in enumerate(stages)]
+    return md_table(['model', 'steps', 'seconds', 'device', 'commit', 'test ELBO', ''], rows) if rows else None
 
 # %% ../nbs/16_slices.ipynb #gs0smdl0
 def slice_model(name: str, preset: str = 'slice', root=None):

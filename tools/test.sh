@@ -45,6 +45,21 @@ for job in "mnist vae_8,avb_ac_8 .device_data/mnist" "celeba avb .device_data/ce
   fi
   echo "dry run: tools/gpu_slice.sh $exp (smoke, cpu) and avb_nb ingest ok"; rm -rf "$d"
 done
+# a model trained over two slices (the queue's staged VAE rows): a stage of 2 steps, its ingest, then the slice that
+# resumes from the filed state and finishes (needs git: ingest files only results made from a commit)
+if c=$(git rev-parse HEAD 2>/dev/null); then
+  d=$(mktemp -d); data=.device_data; [ -d .device_data/mnist ] || data="$d/none"
+  for step in "a --stage-steps 2" "b"; do
+    read -r o opts <<< "$step"
+    # shellcheck disable=SC2086
+    DATA="$data" OUT="$d/$o" PYTHON=.venv/bin/python bash tools/gpu_slice.sh mnist vae_8 300 "$c" --preset smoke --device cpu \
+      --states "$d/results" $opts > /dev/null || { cat "$d/$o/log.txt"; echo "tools/gpu_slice.sh staged dry run ($o) failed"; exit 1; }
+    .venv/bin/avb_nb ingest mnist "$d/$o" --dest "$d/results" > /dev/null || { echo "avb_nb ingest of the staged dry run ($o) failed"; exit 1; }
+  done
+  grep -q '"vae_8": 2' "$d/b/slice.json" && grep -q '"done": \[ *"vae_8" *\]' <(tr -d '\n' < "$d/b/slice.json") \
+    || { cat "$d/b/slice.json"; echo "the staged dry run did not resume and finish vae_8"; exit 1; }
+  echo "dry run: tools/gpu_slice.sh mnist, a model staged over two slices, ok"; rm -rf "$d"
+fi
 # the queue's device_run commands, dry-run with the smoke preset from a copy of the tree without .git (as a lent
 # machine gets it): the results must record the commit passed in COMMIT. MNIST comes from .device_data if it is
 # there (as on a lent machine), else from the shared data folder.
