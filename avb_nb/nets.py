@@ -14,8 +14,8 @@ __all__ = ['mlp', 'init_small_', 'MLPTrunk', 'ConvTrunk', 'BlackBoxEncoder', 'ml
            'gaussian_mlp_encoder', 'BasisMLPs', 'ACEncoder', 'ac_mlp_encoder', 'Decoder', 'MLPDecoder', 'ConvDecoder',
            'ResBlock', 'InjectedStage', 'check_widths', 'ResNetTrunk', 'InjectedResNetDecoder', 'leaky_relu',
            'Adversary', 'mlp_adversary', 'conv_adversary', 'DistinctXAdversary', 'NeuralSampler', 'ZAdversary',
-           'ResidualZAdversary', 'DataDiscriminator', 'StridedConvTrunk', 'SoftplusConvDecoder', 'glorot_init_',
-           'Conv0Trunk', 'ac_bases', 'conv0_adversary', 'release_nets', 'aug2017_nets']
+           'ResidualZAdversary', 'ResidualAdversary', 'DataDiscriminator', 'StridedConvTrunk', 'SoftplusConvDecoder',
+           'glorot_init_', 'Conv0Trunk', 'ac_bases', 'conv0_adversary', 'release_nets', 'aug2017_nets']
 
 # %% ../nbs/03_nets.ipynb #fb38b9ec
 def mlp(sizes, act=nn.ELU, out_act=None) -> nn.Sequential:
@@ -49,20 +49,21 @@ def _check_img(x: torch.Tensor, shape: tuple) -> torch.Tensor:
 
 # %% ../nbs/03_nets.ipynb #1d7a03f9
 class MLPTrunk(nn.Module):
-    r"Hidden layers $h_l = \mathrm{act}(W_l h_{l-1} + U_l \epsilon)$; the first layer sees `[x, eps]`. Output: `(batch, hidden[-1])`."
-    def __init__(self, x_dim: int, hidden=(512, 512), eps_dim: int = 0, act=nn.ELU):
+    r"""Hidden layers $h_l = \mathrm{act}(W_l h_{l-1} + U_l \epsilon)$; the first layer sees `[x, eps]`. Output: `(batch, hidden[-1])`.
+    With `inject=False` the noise enters at the first layer only (the authors' toy notebook)."""
+    def __init__(self, x_dim: int, hidden=(512, 512), eps_dim: int = 0, act=nn.ELU, inject: bool = True):
         super().__init__()
         self.x_dim, self.eps_dim, self.out_dim = x_dim, eps_dim, hidden[-1]
         sizes = [x_dim + eps_dim, *hidden]
         self.layers = nn.ModuleList(nn.Linear(a, b) for a, b in zip(sizes[:-1], sizes[1:]))
-        self.inject = nn.ModuleList(nn.Linear(eps_dim, b, bias=False) for b in hidden[1:]) if eps_dim else None
+        self.inject = nn.ModuleList(nn.Linear(eps_dim, b, bias=False) for b in hidden[1:]) if eps_dim and inject else None
         self.act = act()
 
     def forward(self, x, eps=None):
         x = _check_flat(x, self.x_dim)
         h = self.act(self.layers[0](torch.cat([x, eps], 1) if self.eps_dim else x))
         for i, layer in enumerate(self.layers[1:]):
-            h = layer(h) + (self.inject[i](eps) if self.eps_dim else 0)
+            h = layer(h) + (self.inject[i](eps) if self.inject is not None else 0)
             h = self.act(h)
         return h
 
@@ -103,9 +104,9 @@ class BlackBoxEncoder(nn.Module):
         if eps is None: eps = torch.randn(x.shape[0], self.eps_dim, device=self.head.weight.device, dtype=self.head.weight.dtype)
         return self.head(self.trunk(x, eps))
 
-def mlp_encoder(x_dim: int, z_dim: int, hidden=(512, 512), eps_dim: int = 64) -> BlackBoxEncoder:
-    "Black-box MLP encoder `[x, eps] -> hidden (eps added to every hidden layer) -> z` (synthetic set: 2x512 ELU)."
-    return BlackBoxEncoder(MLPTrunk(x_dim, hidden, eps_dim), z_dim)
+def mlp_encoder(x_dim: int, z_dim: int, hidden=(512, 512), eps_dim: int = 64, inject: bool = True) -> BlackBoxEncoder:
+    "Black-box MLP encoder `[x, eps] -> hidden (eps added to every hidden layer, unless not `inject`) -> z` (synthetic set: 2x512 ELU)."
+    return BlackBoxEncoder(MLPTrunk(x_dim, hidden, eps_dim, inject=inject), z_dim)
 
 # %% ../nbs/03_nets.ipynb #31ca94ae
 class GaussianEncoder(nn.Module):
@@ -419,6 +420,28 @@ class ResidualZAdversary(nn.Module):
         h = self.inp(z)
         for b in self.blocks: h = h + b(h)
         return self.out(h).squeeze(1) + 0.5 * (z ** 2).sum(1)
+
+# %% ../nbs/03_nets.ipynb #ra0advco
+class ResidualAdversary(nn.Module):
+    r"""$T(x, z) = w^\top h_B + c\,\|z\|^2$ with $h_0 = \mathrm{elu}(W[x, z])$ and $h_b = \mathrm{elu}(h_{b-1} +
+    V_b\,\mathrm{relu}(U_b h_{b-1}))$, each $V_b$ zero at the start: the authors' toy-notebook adversary ($c = 1$)."""
+    def __init__(self, x_dim: int, z_dim: int, width: int = 256, n_blocks: int = 5, prior_coef: float = 1.):
+        super().__init__()
+        self.x_dim, self.z_dim, self.prior_coef = x_dim, z_dim, prior_coef
+        self.inp = nn.Linear(x_dim + z_dim, width)
+        self.blocks = nn.ModuleList(nn.Sequential(nn.Linear(width, width), nn.ReLU(), nn.Linear(width, width)) for _ in range(n_blocks))
+        self.out = nn.Linear(width, 1)
+        for m in self.modules():                                    # TensorFlow's defaults: Glorot-uniform, zero bias
+            if isinstance(m, nn.Linear): nn.init.xavier_uniform_(m.weight); nn.init.zeros_(m.bias)
+        for b in self.blocks: nn.init.zeros_(b[2].weight)
+
+    def forward(self, x, z):
+        "T(x, z), shape `(batch,)`."
+        x, z = _check_flat(x, self.x_dim), _check_flat(z, self.z_dim, 'z')
+        if x.shape[0] != z.shape[0]: raise ValueError(f"x and z batch sizes differ: {x.shape[0]} vs {z.shape[0]}")
+        h = F.elu(self.inp(torch.cat([x, z], 1)))
+        for b in self.blocks: h = F.elu(h + b(h))
+        return self.out(h).squeeze(1) + self.prior_coef * (z ** 2).sum(1)
 
 # %% ../nbs/03_nets.ipynb #f0f712f5
 class DataDiscriminator(nn.Module):

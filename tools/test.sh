@@ -64,7 +64,7 @@ fi
 # machine gets it): the results must record the commit passed in COMMIT. MNIST comes from .device_data if it is
 # there (as on a lent machine), else from the shared data folder.
 if [ -d .device_data/mnist ]; then mnist_root=$(cd .device_data && pwd); else mnist_root=$(cd ../shared/data 2>/dev/null && pwd || echo none); fi
-for job in "synthetic --seed 1" "toy-vi" "connections-mnist --data $mnist_root"; do
+for job in "synthetic --seed 1" "synthetic --set arch=notebook" "toy-vi" "connections-mnist --data $mnist_root"; do
   read -r exp extra <<< "$job"
   d=$(mktemp -d); mkdir "$d/tree"; cp -r avb_nb tools settings.ini "$d/tree/"; c=$(printf 'c%.0s' $(seq 40))
   # shellcheck disable=SC2086

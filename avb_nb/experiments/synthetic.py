@@ -13,7 +13,7 @@ from torch import nn
 import matplotlib.pyplot as plt
 from ..core import Config, seed_everything, save_metrics
 from ..data import synthetic_2x2, LOG_LIK_OPTIMUM_2X2
-from ..nets import DistinctXAdversary, MLPDecoder, mlp_encoder, gaussian_mlp_encoder
+from ..nets import DistinctXAdversary, ResidualAdversary, MLPDecoder, mlp_encoder, gaussian_mlp_encoder, glorot_init_
 from ..objectives import VAE, AVB
 from ..train import TrainConfig, TrainStep, make_batches
 from ..evaluate import table1_metrics, PAPER_TABLE1
@@ -30,11 +30,21 @@ MODELS = ('vae', 'avb')
 
 
 # %% ../../nbs/12_synthetic.ipynb #165288ce
+# the authors' toy notebooks (notebooks/AVB_toy_example.ipynb, VAE_toy_example.ipynb): batch 512, 100k iterations,
+# Adam with TensorFlow's default beta1 = 0.9, lr 2e-5 (VAE; AVB encoder and decoder) and 1e-4 (adversary), two
+# adversary steps per step, no clipping
+_AUTHORS_TRAINING = dict(batch_size=512, steps_vae=100_000, steps_avb=100_000, lr_vae=2e-5, lr_primal=2e-5, lr_adversary=1e-4,
+                         betas=(0.9, 0.999), clip_grad_avb=None, log_every=1_000, checkpoint_every=5_000)
+
 @dataclass
 class SyntheticConfig(Config):
     "Settings of the synthetic experiment (Table 1, Figures 5-6)."
-    hidden: int = 512              # units in each of the 2 layers of encoder, decoder and adversary branches
+    arch: str = 'paper'            # 'paper': Section 5.2's nets; 'notebook': the authors' toy notebooks' nets (see Models)
+    hidden: int = 512              # units in each hidden layer of encoder, decoder (and the paper's adversary branches)
+    layers: int = 2                # hidden layers of encoder and decoder
     eps_dim: int = 64              # noise fed to AVB's black-box encoder
+    adversary_width: int = 256     # arch 'notebook': the residual adversary's width and blocks
+    adversary_blocks: int = 5
     steps_vae: int = 8_000
     steps_avb: int = 6_000
     batch_size: int = 128
@@ -59,25 +69,29 @@ class SyntheticConfig(Config):
                       checkpoint_every=30, n_grid=101, n_eval=500, n_plot=200),
         # the paper's 512-unit nets on a CPU budget (not the authors' settings), three seeds: about 10 minutes a seed
         'cpu': dict(extra_seeds=(1, 2)),
-        # the authors' toy notebooks (notebooks/AVB_toy_example.ipynb, VAE_toy_example.ipynb): batch 512, 100k
-        # iterations, Adam with TensorFlow's default beta1 = 0.9, lr 2e-5 (VAE; AVB encoder and decoder) and 1e-4
-        # (adversary), two adversary steps per step, no clipping; with the paper's 512-unit nets: hours on a CPU
-        'paper': dict(batch_size=512, steps_vae=100_000, steps_avb=100_000, lr_vae=2e-5, lr_primal=2e-5, lr_adversary=1e-4,
-                      betas=(0.9, 0.999), clip_grad_avb=None, log_every=1_000, checkpoint_every=5_000)}
+        # the authors' toy-notebook training with the paper's 512-unit nets: hours on a CPU, minutes on a GPU
+        'paper': dict(_AUTHORS_TRAINING),
+        # the authors' toy notebooks with their nets too (July 2017, after the paper): 3 x 64 ELU encoder and decoder,
+        # AVB's noise at the input only, a residual adversary on [x, z] (5 blocks 256 wide, + ||z||^2), TensorFlow's
+        # Glorot initialisation; training as `paper` (the notebook's VAE estimates its KL by one sample; here: exact)
+        'notebook': dict(_AUTHORS_TRAINING, arch='notebook', hidden=64, layers=3)}
 
     def __post_init__(self):
         self.extra_seeds, self.betas = tuple(int(s) for s in self.extra_seeds), tuple(self.betas)
+        self.check_choice('arch', ('paper', 'notebook')); self.check_counts('hidden', 'layers', 'adversary_width', 'adversary_blocks')
         if len({self.seed, *self.extra_seeds}) < 1 + len(self.extra_seeds):
             raise ValueError(f"extra_seeds {self.extra_seeds} must differ from each other and from seed {self.seed}; "
                              "pass other ones, e.g. --set extra_seeds=3,4")
 
 # %% ../../nbs/12_synthetic.ipynb #f20409a0
 def make_model(kind: str, cfg: SyntheticConfig) -> nn.Module:
-    "The paper's VAE (`kind='vae'`) or AVB (`'avb'`) for 2x2 images with a 2-D latent."
-    h = (cfg.hidden, cfg.hidden)
-    if kind == 'vae': return VAE(gaussian_mlp_encoder(4, 2, h), MLPDecoder(2, (4,), h))
-    if kind == 'avb': return AVB(mlp_encoder(4, 2, h, cfg.eps_dim), MLPDecoder(2, (4,), h),
-                                 DistinctXAdversary(nn.Identity(), 2, 4, h, cfg.hidden))
+    "The VAE (`kind='vae'`) or AVB (`'avb'`) for 2x2 images with a 2-D latent: the paper's nets, or the notebook's (`cfg.arch`)."
+    h, nb = (cfg.hidden,) * cfg.layers, cfg.arch == 'notebook'
+    tf = glorot_init_ if nb else (lambda m: m)                      # the notebook's TensorFlow initialisation
+    if kind == 'vae': return VAE(tf(gaussian_mlp_encoder(4, 2, h)), tf(MLPDecoder(2, (4,), h)))
+    if kind == 'avb': return AVB(tf(mlp_encoder(4, 2, h, cfg.eps_dim, inject=not nb)), tf(MLPDecoder(2, (4,), h)),
+                                 ResidualAdversary(4, 2, cfg.adversary_width, cfg.adversary_blocks) if nb else
+                                 DistinctXAdversary(nn.Identity(), 2, 4, (cfg.hidden, cfg.hidden), cfg.hidden))
     raise ValueError(f"unknown model {kind!r}; choose one of {MODELS}")
 
 # %% ../../nbs/12_synthetic.ipynb #sy0evalw
