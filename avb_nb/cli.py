@@ -389,9 +389,9 @@ def _slice(a) -> int:
 
 def _ingest(a) -> int:
     from avb_nb.slices import slices_of
+    from avb_nb.run import read_json
     res = slices_of(a.experiment)[1](a.src, a.dest)
-    rec = Path(a.src)/'slice.json'
-    staged = (json.loads(rec.read_text()).get('staged') if rec.exists() else None) or {}
+    staged = (read_json(Path(a.src)/'slice.json') or {}).get('staged') or {}
     print(f"ingested {a.src}: {len(res)} model{'s' * (len(res) != 1)} in the table ({', '.join(res)})" +
           ''.join(f"; {m} trained to step {r['to_step']:,}, its state filed for the next slice" for m, r in staged.items()))
     return 0

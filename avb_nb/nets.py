@@ -14,8 +14,8 @@ __all__ = ['mlp', 'init_small_', 'MLPTrunk', 'ConvTrunk', 'BlackBoxEncoder', 'ml
            'gaussian_mlp_encoder', 'BasisMLPs', 'ACEncoder', 'ac_mlp_encoder', 'Decoder', 'MLPDecoder', 'ConvDecoder',
            'ResBlock', 'InjectedStage', 'check_widths', 'ResNetTrunk', 'InjectedResNetDecoder', 'leaky_relu',
            'Adversary', 'mlp_adversary', 'conv_adversary', 'DistinctXAdversary', 'NeuralSampler', 'ZAdversary',
-           'ResidualZAdversary', 'ResidualAdversary', 'DataDiscriminator', 'StridedConvTrunk', 'SoftplusConvDecoder',
-           'glorot_init_', 'Conv0Trunk', 'ac_bases', 'conv0_adversary', 'release_nets', 'aug2017_nets']
+           'ResidualZAdversary', 'DataDiscriminator', 'StridedConvTrunk', 'SoftplusConvDecoder', 'glorot_init_',
+           'ResidualAdversary', 'Conv0Trunk', 'ac_bases', 'conv0_adversary', 'release_nets', 'aug2017_nets']
 
 # %% ../nbs/03_nets.ipynb #fb38b9ec
 def mlp(sizes, act=nn.ELU, out_act=None) -> nn.Sequential:
@@ -421,28 +421,6 @@ class ResidualZAdversary(nn.Module):
         for b in self.blocks: h = h + b(h)
         return self.out(h).squeeze(1) + 0.5 * (z ** 2).sum(1)
 
-# %% ../nbs/03_nets.ipynb #ra0advco
-class ResidualAdversary(nn.Module):
-    r"""$T(x, z) = w^\top h_B + c\,\|z\|^2$ with $h_0 = \mathrm{elu}(W[x, z])$ and $h_b = \mathrm{elu}(h_{b-1} +
-    V_b\,\mathrm{relu}(U_b h_{b-1}))$, each $V_b$ zero at the start: the authors' toy-notebook adversary ($c = 1$)."""
-    def __init__(self, x_dim: int, z_dim: int, width: int = 256, n_blocks: int = 5, prior_coef: float = 1.):
-        super().__init__()
-        self.x_dim, self.z_dim, self.prior_coef = x_dim, z_dim, prior_coef
-        self.inp = nn.Linear(x_dim + z_dim, width)
-        self.blocks = nn.ModuleList(nn.Sequential(nn.Linear(width, width), nn.ReLU(), nn.Linear(width, width)) for _ in range(n_blocks))
-        self.out = nn.Linear(width, 1)
-        for m in self.modules():                                    # TensorFlow's defaults: Glorot-uniform, zero bias
-            if isinstance(m, nn.Linear): nn.init.xavier_uniform_(m.weight); nn.init.zeros_(m.bias)
-        for b in self.blocks: nn.init.zeros_(b[2].weight)
-
-    def forward(self, x, z):
-        "T(x, z), shape `(batch,)`."
-        x, z = _check_flat(x, self.x_dim), _check_flat(z, self.z_dim, 'z')
-        if x.shape[0] != z.shape[0]: raise ValueError(f"x and z batch sizes differ: {x.shape[0]} vs {z.shape[0]}")
-        h = F.elu(self.inp(torch.cat([x, z], 1)))
-        for b in self.blocks: h = F.elu(h + b(h))
-        return self.out(h).squeeze(1) + self.prior_coef * (z ** 2).sum(1)
-
 # %% ../nbs/03_nets.ipynb #f0f712f5
 class DataDiscriminator(nn.Module):
     "D(x) -> logit, shape `(batch,)`: a conv trunk (leaky ReLU) and a linear output initialised near zero."
@@ -500,6 +478,27 @@ def glorot_init_(module: nn.Module) -> nn.Module:
     for m in module.modules():
         if isinstance(m, ACEncoder): _glorot_(m.a.weight, m.a.in_features, m.z_dim)
     return module
+
+# %% ../nbs/03_nets.ipynb #ra0advco
+class ResidualAdversary(nn.Module):
+    r"""$T(x, z) = w^\top h_B + c\,\|z\|^2$ with $h_0 = \mathrm{elu}(W[x, z])$ and $h_b = \mathrm{elu}(h_{b-1} +
+    V_b\,\mathrm{relu}(U_b h_{b-1}))$, each $V_b$ zero at the start: the authors' toy-notebook adversary ($c = 1$)."""
+    def __init__(self, x_dim: int, z_dim: int, width: int = 256, n_blocks: int = 5, prior_coef: float = 1.):
+        super().__init__()
+        self.x_dim, self.z_dim, self.prior_coef = x_dim, z_dim, prior_coef
+        self.inp = nn.Linear(x_dim + z_dim, width)
+        self.blocks = nn.ModuleList(nn.Sequential(nn.Linear(width, width), nn.ReLU(), nn.Linear(width, width)) for _ in range(n_blocks))
+        self.out = nn.Linear(width, 1)
+        glorot_init_(self)                                           # TensorFlow's defaults
+        for b in self.blocks: nn.init.zeros_(b[2].weight)
+
+    def forward(self, x, z):
+        "T(x, z), shape `(batch,)`."
+        x, z = _check_flat(x, self.x_dim), _check_flat(z, self.z_dim, 'z')
+        if x.shape[0] != z.shape[0]: raise ValueError(f"x and z batch sizes differ: {x.shape[0]} vs {z.shape[0]}")
+        h = F.elu(self.inp(torch.cat([x, z], 1)))
+        for b in self.blocks: h = F.elu(h + b(h))
+        return self.out(h).squeeze(1) + self.prior_coef * (z ** 2).sum(1)
 
 # %% ../nbs/03_nets.ipynb #c0trunk1
 class Conv0Trunk(nn.Module):

@@ -36,7 +36,11 @@ def _mnist_calibrate(name: str, cfg: MNISTConfig, x_train, xs: dict, device) -> 
     ais = lambda n: ais_values(m.eval(), x, **{**cfg.ais, 'n_steps': n}, progress=False)
     return dict(train_s_per_step=_fit_seconds(m, x_train, tc, device, min(200, 5 * cfg.steps), short=10),
                 ais_s_per_step=seconds_per_step(ais, device, 4),
-                state_mib=round(12 * sum(p.numel() for p in m.parameters()) / 2**20, 2))
+                state_mib=_state_mib(m))
+
+def _state_mib(model) -> float:
+    "MiB of `model`'s training state: weights and Adam's two moments, float32."
+    return round(12 * sum(p.numel() for p in model.parameters()) / 2**20, 2)
 
 def _mnist_plan(cal: dict, cfg: MNISTConfig, done: int, left: float, n_sets: int, stage_steps: int | None = None,
                 margin: float = 20.) -> tuple[str, int]:
@@ -53,13 +57,10 @@ def _mnist_plan(cal: dict, cfg: MNISTConfig, done: int, left: float, n_sets: int
     n = min(rest, int(0.9 * (left - margin) / sps) // unit * unit, stage_steps or rest)     # 10% for timing noise
     return ('stage', done + n) if n > 0 else ('skip', 0)
 
-def _state_path(name: str, cfg: MNISTConfig, states=None) -> Path:
-    return Path(states or results_dir(mnist.NAME, cfg.preset_name))/name/'state.pt'
-
 def _restore(name: str, cfg: MNISTConfig, states, work: Path) -> int:
     """Put the training state of `name` that an earlier slice returned (filed as `<states>/<name>/state.pt`, default
     `results/mnist/<preset>/`) into `work/<name>`, where training resumes from it; returns its step (0: none)."""
-    path = _state_path(name, cfg, states); ck = load_checkpoint(path, 'cpu')
+    path = Path(states or results_dir(mnist.NAME, cfg.preset_name))/name/'state.pt'; ck = load_checkpoint(path, 'cpu')
     if ck is None: return 0
     if ck.pop('fingerprint', None) != mnist.fingerprint(cfg):
         raise ValueError(f"{path} was trained with other settings than preset {cfg.preset_name!r} has now; "
