@@ -31,6 +31,12 @@ for job in gpu_calibrate "gpu_calibrate --arch aug2017" gpu_calibrate_small "gpu
   grep -q '"errors": \[\]' "$d"/*.json || { cat "$d"/*.json; echo "tools/$t.py --tiny $opts recorded errors"; exit 1; }
   echo "dry run: tools/$t.py --tiny $opts ok"; rm -rf "$d"
 done
+# the static test set from a filed decoder (queue slice 16): the tiny run, then its ingest into a copy of the row
+d=$(mktemp -d); mkdir -p "$d/res/avb_8"; cp results/mnist/slice/avb_8/result.json "$d/res/avb_8/"
+{ .venv/bin/python tools/gpu_static_ais.py --tiny --out "$d/out" && .venv/bin/python tools/gpu_static_ais.py --ingest "$d/out" --dest "$d/res"; } > "$d/log.txt" 2>&1 \
+  && grep -q '"errors": \[\]' "$d/out/static.json" && grep -q '"static"' "$d/res/avb_8/result.json" \
+  || { cat "$d/log.txt"; echo "tools/gpu_static_ais.py --tiny or its ingest failed"; exit 1; }
+echo "dry run: tools/gpu_static_ais.py --tiny and its ingest ok"; rm -rf "$d"
 # the GPU queue's slice commands, dry-run on this CPU with the smoke preset, then ingested (the data: .device_data if
 # it holds the experiment's set, as on a lent machine, else the library's search)
 for job in "mnist vae_8,avb_ac_8 .device_data/mnist" "celeba avb .device_data/celeba"; do

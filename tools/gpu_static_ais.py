@@ -1,0 +1,108 @@
+"""GPU slice: Table 2's static (Larochelle) test set for rows filed without it, from their committed weights.
+
+A slice that trained an AVB model returned only its decoder (`slices.mnist_slice`), and the static set did not fit
+its budget. Where a row's AIS starts at the prior (`experiments.mnist.AIS_INIT`: plain AVB), the decoder is all AIS
+needs. So this script runs the table's AIS protocol (`MNISTConfig.ais`: T = 1000, 5 chains, L = 10, linear) on the
+static test digits the table would have used (`experiments.mnist.test_sets`: the first `ais_examples` in the table's
+order, with the table's seed for that set), and records each digit's value in OUT/static.json as soon as a model is
+done (`run.Recorder`: a model that would pass the budget is skipped and recorded as skipped). The ELBO columns (the
+adversary's estimate) need the encoder and the adversary, which no slice returned, so they stay empty.
+`--ingest DIR` files what a run returned under `static` in each row's `result.json` and rebuilds `metrics.json`.
+
+  python tools/gpu_static_ais.py --out DIR [--models avb_8] [--budget SECONDS] [--data DIR] [--tiny]
+  python tools/gpu_static_ais.py --ingest DIR [--dest results/mnist/slice]
+"""
+from __future__ import annotations
+import argparse, re, sys, time
+from pathlib import Path
+import torch
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from avb_nb.experiments import mnist  # noqa: E402
+from avb_nb.experiments.mnist import MNISTConfig, test_sets, parse_model, AIS_INIT  # noqa: E402
+from avb_nb.slices import slice_model  # noqa: E402
+from avb_nb.evaluate import ais_values  # noqa: E402
+from avb_nb.core import mean_se, results_dir, git_commit  # noqa: E402
+from avb_nb.run import Recorder, read_json, write_json  # noqa: E402
+from gpu_record import env_info  # noqa: E402
+
+PRESET = 'slice'
+SET_SEED = 1                     # `mnist.evaluate_model` numbers the test sets 0 (dynamic), 1 (static)
+
+
+def check_models(models) -> list[str]:
+    "The models, each one whose filed weights suffice for AIS (AIS from the prior); else a clear error."
+    bad = [m for m in models if AIS_INIT[parse_model(m)[0]] != AIS_INIT['avb']]
+    if bad: raise SystemExit(f"{bad}: AIS for these starts at their encoder ({', '.join(AIS_INIT[parse_model(m)[0]] for m in bad)}), "
+                             "which their slices did not return; only plain AVB rows (AIS from the prior) can run here")
+    return list(models)
+
+
+def static_ais(name: str, cfg: MNISTConfig, x: torch.Tensor, dev, ais: dict, chunk: int) -> dict:
+    "AIS on the static digits `x` with `name`'s filed decoder: the keys `evaluate.table2_metrics` gives a test set's AIS."
+    a = ais_values(slice_model(name, PRESET).to(dev), x.to(dev), **ais, chunk=chunk,
+                   seed=cfg.seed * 1000 + 17 * SET_SEED + 1, progress=False)
+    return dict(zip(('ais', 'ais_se'), mean_se(a['values'])), ais_n=len(a['values']), ais_chain_se=a['chain_se'].mean().item(),
+                ais_accept=a['accept'], ais_seconds=round(a['seconds'], 1), ais_values=[round(v, 3) for v in a['values'].tolist()])
+
+
+def run(args) -> int:
+    Path(args.out).mkdir(parents=True, exist_ok=True)
+    dev = torch.device('cuda' if torch.cuda.is_available() else 'cpu')
+    torch.backends.cuda.matmul.allow_tf32 = torch.backends.cudnn.allow_tf32 = False     # float32, as the slices run
+    cfg, models = MNISTConfig.preset(PRESET), check_models(args.models.split(','))
+    ais = {**cfg.ais, 'n_steps': 3} if args.tiny else cfg.ais
+    n = 2 if args.tiny else cfg.ais_examples
+    env = env_info(args.tiny, args.budget, preset=PRESET, fingerprint=mnist.fingerprint(cfg), examples=n, ais=ais,
+                   test_set='static (Larochelle)')
+    rec = Recorder(args.out, 'static.json', args.budget, env, ('rows',), resume=True)
+    x = test_sets(cfg, args.data)['static'][:n]
+    t0 = time.perf_counter(); static_ais(models[0], cfg, x[:min(n, 64)], dev, {**ais, 'n_steps': 2}, 64)   # warm-up and timing
+    per_step = (time.perf_counter() - t0) / 2 * n / min(n, 64)
+    for m in models:
+        rec.run('rows', dict(model=m), lambda: static_ais(m, cfg, x, dev, ais, cfg.ais_chunk), 1.3 * ais['n_steps'] * per_step + 5)
+    return rec.finish('static AIS')
+
+
+def ingest(src, dest=None) -> int:
+    "File `src/static.json` into `dest/<model>/result.json` (default `results/mnist/slice/`) and rebuild `metrics.json`."
+    s, cfg = read_json(Path(src)/'static.json'), MNISTConfig.preset(PRESET)
+    if s is None: raise SystemExit(f"{src} holds no static.json")
+    if s['env']['tiny']:
+        if dest is None: raise SystemExit("a --tiny run is a dry run: file it only into a --dest of its own")
+    elif s['env']['fingerprint'] != mnist.fingerprint(cfg) or s['env']['ais'] != cfg.ais:
+        raise SystemExit(f"{src}/static.json was made with other settings than the {PRESET} preset has now")
+    elif not re.fullmatch(r'[0-9a-f]{40}', str(s['env']['commit'])):
+        raise SystemExit(f"static.json was made from commit {s['env']['commit']!r}; results must come from a clean, committed tree")
+    filed_from = git_commit()                                          # the tree's, before anything is written
+    if dest is None and '+dirty' in str(filed_from): raise SystemExit("commit your changes first: the results record the tree that filed them")
+    dest = Path(dest or results_dir(mnist.NAME, PRESET))
+    for row in s['rows']:
+        r = read_json(dest/row['model']/'result.json')
+        if r is None: raise SystemExit(f"no result of {row['model']} in {dest}: file its slice first")
+        r['static'] = {**{k: v for k, v in row.items() if k != 'model'},
+                       'run': dict(device=s['env']['device'], git_commit=s['env']['commit'], started=s['env']['started'])}
+        write_json(dest/row['model']/'result.json', r); print(f"filed: {row['model']} static AIS {row['ais']:.2f} ± {row['ais_se']:.2f}")
+    if s['env']['tiny']: return 0
+    mnist.summarize(dest, cfg, 'cpu', filed_from)
+    return 0
+
+
+def main(argv=None) -> int:
+    ap = argparse.ArgumentParser(description=__doc__.split('\n')[0])
+    ap.add_argument('--out', help='folder of static.json (a GPU run\'s $OUT)')
+    ap.add_argument('--models', default='avb_8', help='comma-separated rows whose AIS starts at the prior (default avb_8)')
+    ap.add_argument('--budget', type=float, default=300., help='seconds; a model that would pass it is skipped')
+    ap.add_argument('--data', default=None, help='folder holding binarized_mnist/ (default: the library default)')
+    ap.add_argument('--tiny', action='store_true', help='2 digits, T = 3: the CPU dry run of this same script')
+    ap.add_argument('--ingest', metavar='DIR', help='file a returned static.json instead of running')
+    ap.add_argument('--dest', help='with --ingest: the results folder (default results/mnist/slice)')
+    args = ap.parse_args(argv)
+    if args.ingest: return ingest(args.ingest, args.dest)
+    if not args.out: ap.error('--out DIR is needed (or --ingest DIR)')
+    return run(args)
+
+
+if __name__ == '__main__':
+    sys.exit(main())
