@@ -238,8 +238,8 @@ def summary_table(metrics: dict) -> str:
     r = metrics['results']; t = r['test']; d = r['data']
     rows = [('data', f"{d['folder']}: {d['n_train']:,} train / {d['n_test']:,} test images ({d['split']})"),
             ('steps', f"{r['steps']:,}"), ('likelihood', f"Gaussian, sigma = {r['likelihood']['sigma']:.3g} (a density on [0, 1] pixels: "
-                            "-log p(x|z) can be negative and the ELBO positive)")]
-    for k, name in (('recon_mse_per_pixel', 'test reconstruction MSE per pixel'), ('recon_nll_nats', 'test -log p(x|z) (nats)'),
+                            "-log p(x\\|z) can be negative and the ELBO positive)")]
+    for k, name in (('recon_mse_per_pixel', 'test reconstruction MSE per pixel'), ('recon_nll_nats', 'test -log p(x\\|z) (nats)'),
                     ('kl_adversary_nats', "adversary's KL estimate (nats)"), ('elbo_estimate_nats', 'ELBO estimate (nats)')):
         rows.append((name, f"{t[k]['mean']:.4g} ± {t[k]['se']:.2g}"))
     rows.append(('adversary: mean sigmoid(T) on q / p', f"{t['D_q']:.3f} / {t['D_p']:.3f}"))
