@@ -13,7 +13,7 @@ adversary's estimate) need the encoder and the adversary, which no slice returne
   python tools/gpu_static_ais.py --ingest DIR [--dest results/mnist/slice]
 """
 from __future__ import annotations
-import argparse, re, sys, time
+import argparse, re, sys
 from pathlib import Path
 import torch
 
@@ -24,7 +24,7 @@ from avb_nb.experiments.mnist import MNISTConfig, test_sets, parse_model, AIS_IN
 from avb_nb.slices import slice_model  # noqa: E402
 from avb_nb.evaluate import ais_values  # noqa: E402
 from avb_nb.core import mean_se, results_dir, git_commit  # noqa: E402
-from avb_nb.run import Recorder, read_json, write_json  # noqa: E402
+from avb_nb.run import Recorder, read_json, write_json, timed  # noqa: E402
 from gpu_record import env_info  # noqa: E402
 
 PRESET = 'slice'
@@ -56,10 +56,13 @@ def run(args) -> int:
     n = 2 if args.tiny else cfg.ais_examples
     env = env_info(args.tiny, args.budget, preset=PRESET, fingerprint=mnist.fingerprint(cfg), examples=n, ais=ais,
                    test_set='static (Larochelle)')
-    rec = Recorder(args.out, 'static.json', args.budget, env, ('rows',), resume=True)
+    rec = Recorder(args.out, 'static.json', args.budget, env, ('calibration', 'rows'), resume=True)
     x = test_sets(cfg, args.data)['static'][:n]
-    t0 = time.perf_counter(); static_ais(models[0], cfg, x[:min(n, 64)], dev, {**ais, 'n_steps': 2}, 64)   # warm-up and timing
-    per_step = (time.perf_counter() - t0) / 2 * n / min(n, 64)
+    short = lambda T: static_ais(models[0], cfg, x, dev, {**ais, 'n_steps': T}, cfg.ais_chunk)
+    short(2)                                                                       # warm-up: one-time costs
+    lo, hi = (2, 4) if args.tiny else (4, 12)
+    per_step = max(timed(lambda: short(hi), dev)[0] - timed(lambda: short(lo), dev)[0], 0.) / (hi - lo)
+    rec.add('calibration', dict(seconds_per_ais_step=round(per_step, 4)))
     for m in models:
         rec.run('rows', dict(model=m), lambda: static_ais(m, cfg, x, dev, ais, cfg.ais_chunk), 1.3 * ais['n_steps'] * per_step + 5)
     return rec.finish('static AIS')
