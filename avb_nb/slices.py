@@ -14,11 +14,11 @@ from .run import read_json, write_json, Slice, seconds_per_step, file_slice, fin
 from .experiments import mnist, celeba
 from .experiments.mnist import MNISTConfig
 from .experiments.celeba import CelebAConfig
-from .report import md_table
+from .report import md_table, pm
 
 # %% auto #0
-__all__ = ['STATE_MIB', 'SLICES', 'mnist_slice', 'ingest_mnist', 'stages_table', 'slice_model', 'celeba_slice', 'ingest_celeba',
-           'slices_of']
+__all__ = ['STATE_MIB', 'CHUNK_S', 'SLICES', 'mnist_slice', 'ingest_mnist', 'stages_table', 'slice_model', 'celeba_slice',
+           'ingest_celeba', 'slices_of']
 
 # %% ../nbs/16_slices.ipynb #gs0mnsl0
 def _fit_seconds(model, x_train, tc, device, steps: int, short: int = 2) -> float:
@@ -69,19 +69,29 @@ def _restore(name: str, cfg: MNISTConfig, states, work: Path) -> int:
     write_json(d/'train.json', ck.pop('train')); atomic_save(ck, d/'checkpoint.pt')
     return int(ck['step'])
 
-def _mnist_stage(name: str, cfg: MNISTConfig, done: int, to: int, x_train, xs: dict, s: Slice, device, progress: bool) -> dict:
-    """Train `name` from step `done` to `to`, measure its test ELBO, and pack its state (checkpoint, training record with
-    this stage added, fingerprint) into `<out>/<name>.state.pt`; returns the stage's record."""
-    t0 = time.time()
-    model, _ = mnist.train_model(name, dataclasses.replace(cfg, steps=to), x_train, s.work, device, progress)
+CHUNK_S = 60.      # a stage trains in pieces of about this many seconds, its state packed into `out` after each
+
+def _mnist_stage(name: str, cfg: MNISTConfig, done: int, to: int, x_train, xs: dict, s: Slice, device, progress: bool,
+                 sps: float) -> dict:
+    """Train `name` from step `done` to `to` in pieces of about `CHUNK_S` seconds (at `sps` seconds a step), packing its
+    state (checkpoint, training record with this stage added, fingerprint) into `<out>/<name>.state.pt` after each, so
+    that a hard stop loses at most one piece; then measure the test ELBO and pack once more. Returns the stage's record."""
+    t0, d, unit = time.time(), s.work/name, min(cfg.log_every, cfg.steps)
+    before = (read_json(d/'train.json') or {}).get('stages', [])                 # earlier slices' stages
+    def pack(step: int, elbo=(None, None)) -> dict:
+        rec = dict(from_step=done, to_step=step, seconds=round(time.time() - t0, 1), commit=s.info['commit'],
+                   device=s.info['device'], **dict(zip(('test_elbo', 'test_elbo_se'), elbo)))
+        info = {**read_json(d/'train.json'), 'stages': before + [rec]}; write_json(d/'train.json', info)
+        atomic_save({**load_checkpoint(d/'checkpoint.pt', 'cpu'), 'train': info, 'fingerprint': mnist.fingerprint(cfg)},
+                    s.out/f'{name}.state.pt')
+        s.info['staged'][name] = rec; s.save(); return rec
+    n = max(unit, int(CHUNK_S / sps) // unit * unit)
+    for k in range(done + n, to + n, n):
+        model, _ = mnist.train_model(name, dataclasses.replace(cfg, steps=min(k, to)), x_train, s.work, device, progress)
+        pack(min(k, to))
     seed_everything(cfg.seed)
     with torch.no_grad(): e = elbo_values(model.eval(), xs['dynamic'][:cfg.elbo_examples], cfg.elbo_samples, cfg.eval_batch)
-    rec = dict(from_step=done, to_step=to, seconds=round(time.time() - t0, 1), commit=s.info['commit'], device=s.info['device'],
-               **dict(zip(('test_elbo', 'test_elbo_se'), mean_se(e))))
-    d = s.work/name; info = read_json(d/'train.json'); info.setdefault('stages', []).append(rec); write_json(d/'train.json', info)
-    atomic_save({**load_checkpoint(d/'checkpoint.pt', 'cpu'), 'train': info, 'fingerprint': mnist.fingerprint(cfg)},
-                s.out/f'{name}.state.pt')
-    return rec
+    return pack(to, mean_se(e))
 
 def _kept(name: str) -> tuple:
     "What a slice keeps of model `name`: its decoder, and a VAE's encoder (AIS starts from its q(z|x))."
@@ -117,7 +127,7 @@ def mnist_slice(models, out, preset: str = 'slice', budget_s: float = 420., devi
                           "too large to return for a later slice" if cal['state_mib'] > STATE_MIB else '')); continue
             s.current = m
             if what == 'stage':
-                s.info['staged'][m] = _mnist_stage(m, cfg, done, n, x_train, xs, s, device, progress); s.current = None; s.save(); continue
+                _mnist_stage(m, cfg, done, n, x_train, xs, s, device, progress, cal['train_s_per_step']); s.current = None; continue
             sets = dict(list(xs.items())[:n])
             if len(sets) < len(xs): s.skip(f'{m}/static', f"static test set left out: {left:.0f} s left")
             r = mnist.run_model(m, cfg, x_train, sets, s.work, device, progress)
@@ -134,10 +144,10 @@ def ingest_mnist(src, dest=None) -> dict:
     src = Path(src); s, dest = file_slice(src, mnist.NAME, dest)
     cfg = MNISTConfig.preset(s['preset'], **{k: v for k, v in s['config'].items() if k != 'models' and k not in MNISTConfig.RETIRED})   # all models
     if mnist.fingerprint(cfg) != s['fingerprint']: raise ValueError(f"slice {src} was made with settings this version cannot rebuild")
-    for m, rec in s.get('staged', {}).items():
-        ck = load_checkpoint(src/f'{m}.state.pt', 'cpu')
-        if ck is None or ck.get('fingerprint') != s['fingerprint'] or ck['step'] != rec['to_step']:
-            raise ValueError(f"{src}/{m}.state.pt is missing or is not the state slice.json describes")
+    for m in s.get('staged', {}):
+        ck = load_checkpoint(src/f'{m}.state.pt', 'cpu')          # its own record: a stop may land between it and slice.json's
+        if ck is None or ck.get('fingerprint') != s['fingerprint'] or ck['train']['stages'][-1]['to_step'] != ck['step']:
+            raise ValueError(f"{src}/{m}.state.pt is missing or is not a state of the settings slice.json describes")
         (dest/m).mkdir(parents=True, exist_ok=True); shutil.copy(src/f'{m}.state.pt', dest/m/'state.pt')
     for m in s['done']:
         r = read_json(src/f'{m}.result.json')
@@ -161,7 +171,7 @@ def stages_table(preset: str = 'paper', root=None) -> str | None:
         stages = ck['train']['stages'] if ck is not None else ((read_json(d/m/'result.json') or {}).get('run') or {}).get('stages', [])
         status = 'training' if ck is not None else 'finished'
         rows += [[m, f"{x['from_step']:,} to {x['to_step']:,}", f"{x['seconds']:.0f}", x['device'], f"`{x['commit'][:8]}`",
-                  f"{x['test_elbo']:.2f} ± {x['test_elbo_se']:.2f}", status if k == len(stages) - 1 else '']
+                  pm(x['test_elbo'], x['test_elbo_se'], digits=2), status if k == len(stages) - 1 else '']
                  for k, x in enumerate(stages)]
     return md_table(['model', 'steps', 'seconds', 'device', 'commit', 'test ELBO', ''], rows) if rows else None
 
