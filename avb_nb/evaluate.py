@@ -22,8 +22,8 @@ from .gaussian_vi import GaussianVI, draw, kl_gaussian_exact, kl_cov_bound
 # %% auto #0
 __all__ = ['PAPER_TABLE1', 'PAPER_TABLE2', 'drop_duplicates', 'knn_kl', 'knn_entropy', 'knn_kl_one_sample', 'vi_scores',
            'log_px_quadrature', 'log_px_importance', 'posterior_kl', 'table1_metrics', 'ais_schedule', 'AISResult',
-           'ais_log_likelihood', 'BDMCResult', 'bdmc', 'elbo_values', 'ais_init', 'ais_values', 'table2_metrics',
-           'simulate', 'bdmc_values', 'ais_throughput']
+           'ais_log_likelihood', 'BDMCResult', 'bdmc', 'elbo_values', 'ais_init', 'ais_values', 'ais_summary',
+           'table2_metrics', 'simulate', 'bdmc_values', 'ais_throughput']
 
 # %% ../nbs/07_evaluate.ipynb #fcd0d912
 def _points(x, name) -> np.ndarray:
@@ -418,6 +418,12 @@ PAPER_TABLE2 = {                 # Mescheder et al. (2017), Table 2: binarized M
     'avb_ac_32': dict(elbo=-79.5, elbo_se=0.3, ais=-80.2, ais_se=0.4)}
 
 # %% ../nbs/07_evaluate.ipynb #ev0t2co0
+def ais_summary(a: dict) -> dict:
+    """A test set's AIS columns in a Table 2 row, from `ais_values`' output `a`: mean and standard error over the rows,
+    their number, the mean standard error across chains, acceptance, seconds, and the value of each row."""
+    return dict(zip(('ais', 'ais_se'), mean_se(a['values'])), ais_n=len(a['values']), ais_chain_se=a['chain_se'].mean().item(),
+                ais_accept=a['accept'], ais_seconds=a['seconds'], ais_values=[round(v, 3) for v in a['values'].tolist()])
+
 def table2_metrics(model, x: torch.Tensor, ais: dict, n_ais: int, elbo_samples: int = 4, batch: int = 1000, chunk: int = 2048,
                    seed: int = 0, cache: str | Path | None = None, progress: bool = True) -> dict:
     """Table 2's numbers on the test rows `x`: mean ELBO (`elbo_values`, all rows) and AIS (`ais_values` with the settings
@@ -425,12 +431,9 @@ def table2_metrics(model, x: torch.Tensor, ais: dict, n_ais: int, elbo_samples: 
     seed_everything(seed)
     e = elbo_values(model, x, elbo_samples, batch)
     a = ais_values(model, x[:n_ais], **ais, chunk=chunk, seed=seed + 1, cache=cache, progress=progress)
-    r = dict(zip(('elbo', 'elbo_se'), mean_se(e)), elbo_n=len(e))
-    r.update(zip(('ais', 'ais_se'), mean_se(a['values'])))
-    r.update(ais_n=len(a['values']), ais_chain_se=a['chain_se'].mean().item(), ais_accept=a['accept'],
-             ais_seconds=a['seconds'], elbo_on_ais_examples=e[:n_ais].double().mean().item())
+    r = dict(zip(('elbo', 'elbo_se'), mean_se(e)), elbo_n=len(e), **ais_summary(a),
+             elbo_on_ais_examples=e[:n_ais].double().mean().item())
     r.update(zip(('ais_minus_elbo', 'ais_minus_elbo_se'), mean_se(a['values'] - e[:n_ais].double())))
-    r['ais_values'] = [round(v, 3) for v in a['values'].tolist()]
     return r
 
 # %% ../nbs/07_evaluate.ipynb #ev0tmc3

@@ -4,7 +4,7 @@
 
 # %% ../nbs/05a_run.ipynb #ru0imprt
 from __future__ import annotations
-import hashlib, json, re, shutil, signal, tempfile, time, warnings
+import hashlib, json, re, shutil, signal, subprocess, tempfile, time, warnings
 from pathlib import Path
 from contextlib import contextmanager
 from typing import Callable
@@ -15,7 +15,8 @@ from .train import fit, TrainConfig, History
 
 # %% auto #0
 __all__ = ['start_run', 'fingerprint', 'read_json', 'write_json', 'open_stage', 'cached', 'snapshots', 'keyed', 'finished',
-           'fit_in', 'OutOfTime', 'time_limit', 'timed', 'Recorder', 'Slice', 'seconds_per_step', 'file_slice']
+           'fit_in', 'OutOfTime', 'time_limit', 'timed', 'Recorder', 'Slice', 'seconds_per_step', 'file_slice',
+           'git_ignored', 'check_filed']
 
 # %% ../nbs/05a_run.ipynb #ru0strco
 def start_run(name: str, cfg, device, out, data=None, builtin: str | None = None) -> tuple[torch.device, Path]:
@@ -246,3 +247,18 @@ def file_slice(src, experiment: str, dest=None) -> tuple[dict, Path]:
     dest = Path(dest) if dest is not None else results_dir(experiment, s['preset'])
     dest.mkdir(parents=True, exist_ok=True)
     return s, dest
+
+def git_ignored(paths, cwd) -> list[str]:
+    "Those of `paths` (as given) that `.gitignore` keeps out of git, run from folder `cwd`: [] if none, or outside a repository."
+    try: r = subprocess.run(['git', 'check-ignore', *map(str, paths)], cwd=cwd, capture_output=True, text=True, timeout=30)
+    except (OSError, subprocess.SubprocessError): return []
+    return r.stdout.splitlines() if r.returncode == 0 else []
+
+def check_filed(paths) -> list[Path]:
+    """`paths` (files just filed into a repository), after checking that git keeps every one: a filed file that
+    `.gitignore` matches is there on the machine that filed it and missing from every clone."""
+    paths = [Path(p) for p in paths]
+    if bad := git_ignored(paths, paths[0].parent) if paths else []:
+        raise ValueError(f"git ignores {', '.join(bad)}: add an exception for it to .gitignore and commit it, "
+                         "or it never reaches the repository")
+    return paths

@@ -10,14 +10,14 @@ import torch
 from .core import get_device, seed_everything, atomic_save, atomic_write_text, load_checkpoint, load_metrics, results_dir, mean_se
 from .train import fit
 from .evaluate import ais_values, elbo_values
-from .run import read_json, write_json, Slice, seconds_per_step, file_slice, finished
+from .run import read_json, write_json, Slice, seconds_per_step, file_slice, check_filed, finished
 from .experiments import mnist, celeba
 from .experiments.mnist import MNISTConfig
 from .experiments.celeba import CelebAConfig
 from .report import md_table, pm
 
 # %% auto #0
-__all__ = ['STATE_MIB', 'CHUNK_S', 'SLICES', 'mnist_slice', 'ingest_mnist', 'stages_table', 'slice_model', 'celeba_slice',
+__all__ = ['FILE_MIB', 'CHUNK_S', 'SLICES', 'mnist_slice', 'ingest_mnist', 'stages_table', 'slice_model', 'celeba_slice',
            'ingest_celeba', 'slices_of']
 
 # %% ../nbs/16_slices.ipynb #gs0mnsl0
@@ -26,16 +26,18 @@ def _fit_seconds(model, x_train, tc, device, steps: int, short: int = 2) -> floa
     return seconds_per_step(lambda n: fit(model, x_train, dataclasses.replace(tc, steps=n, log_every=n), None, progress=False),
                             device, steps, short)
 
-STATE_MIB = 15.     # a training state returned for a later slice: at most this large (a returned file holds 16 MiB)
+FILE_MIB = 15.      # what one returned file may hold (the limit is 16 MiB): a training state, or a part of a model's weights
 
-def _mnist_calibrate(name: str, cfg: MNISTConfig, x_train, xs: dict, device) -> dict:
-    """Seconds per training step (CUDA-graph `fit`, capture included in every run) and per AIS transition of `name`,
-    and the MiB of its training state (weights and Adam's two moments, float32)."""
+def _mnist_calibrate(name: str, cfg: MNISTConfig, x_train, xs: dict, device, rest: int, left: float) -> dict:
+    """Seconds per training step (CUDA-graph `fit`, capture included in every run) of `name`; per AIS transition, if
+    its `rest` training steps fit the `left` seconds (else None: the slice can train it only a stage, and an AIS
+    timing would be wasted: on a CPU it takes minutes); and the MiB of its training state (weights and Adam's two
+    moments, float32)."""
     seed_everything(cfg.seed); m = mnist.make_model(name, cfg).to(device)
     tc = mnist.train_config(name, cfg, device); x = xs['dynamic'][:cfg.ais_examples].to(device)
     ais = lambda n: ais_values(m.eval(), x, **{**cfg.ais, 'n_steps': n}, progress=False)
-    return dict(train_s_per_step=_fit_seconds(m, x_train, tc, device, min(200, 5 * cfg.steps), short=10),
-                ais_s_per_step=seconds_per_step(ais, device, 4),
+    sps = _fit_seconds(m, x_train, tc, device, min(200, 5 * cfg.steps), short=10)
+    return dict(train_s_per_step=sps, ais_s_per_step=seconds_per_step(ais, device, 4) if rest * sps < left else None,
                 state_mib=_state_mib(m))
 
 def _state_mib(model) -> float:
@@ -47,12 +49,13 @@ def _mnist_plan(cal: dict, cfg: MNISTConfig, done: int, left: float, n_sets: int
     """What a slice does with a model that has trained `done` of its `cfg.steps` steps, `left` seconds before its stop:
     `('finish', n)` trains to the end and evaluates on the first `n` test sets (all that fit, at least the dynamic one);
     `('stage', to)` trains to step `to` only (a multiple of `log_every`, at most `stage_steps` more) and returns the
-    state for a later slice, if it is at most `STATE_MIB` and the learning rate is constant; else `('skip', 0)`."""
-    sps, ais, rest = cal['train_s_per_step'], cfg.ais_steps * cal['ais_s_per_step'], cfg.steps - done
-    if stage_steps is None or rest <= stage_steps:
+    state for a later slice, if it is at most `FILE_MIB` and the learning rate is constant; else `('skip', 0)`."""
+    sps, rest = cal['train_s_per_step'], cfg.steps - done
+    if cal['ais_s_per_step'] is not None and (stage_steps is None or rest <= stage_steps):     # None: training alone won't fit
+        ais = cfg.ais_steps * cal['ais_s_per_step']
         for n in range(n_sets, 0, -1):
             if rest * sps + n * ais + margin <= left: return 'finish', n
-    if rest == 0 or cal['state_mib'] > STATE_MIB or cfg.lr_decay != 'constant': return 'skip', 0
+    if rest == 0 or cal['state_mib'] > FILE_MIB or cfg.lr_decay != 'constant': return 'skip', 0
     unit = min(cfg.log_every, cfg.steps)
     n = min(rest, int(0.9 * (left - margin) / sps) // unit * unit, stage_steps or rest)     # 10% for timing noise
     return ('stage', done + n) if n > 0 else ('skip', 0)
@@ -94,37 +97,68 @@ def _mnist_stage(name: str, cfg: MNISTConfig, done: int, to: int, x_train, xs: d
     return pack(to, mean_se(e))
 
 def _kept(name: str) -> tuple:
-    "What a slice keeps of model `name`: its decoder, and a VAE's encoder (AIS starts from its q(z|x))."
-    return ('decoder.', 'encoder.') if name.startswith('vae') else ('decoder.',)
+    """What a slice keeps of model `name`: its decoder, and its encoder where AIS starts from it (`mnist.AIS_INIT`: a VAE's
+    q(z|x), AVB+AC's r_alpha(z|x)); plain AVB's AIS starts at the prior."""
+    return ('decoder.',) if mnist.AIS_INIT[mnist.parse_model(name)[0]] == mnist.AIS_INIT['avb'] else ('decoder.', 'encoder.')
 
-def _mnist_pack(name: str, work: Path, out: Path):
-    "Copy a finished model's result, figures and small weights (decoder; a VAE's encoder) into `out`."
+def _parts(state: dict, mib: float = FILE_MIB) -> list[dict]:
+    """`state` (name -> tensor) in parts of at most `mib` MiB each, so that each comes back as one file: the tensors
+    largest first, each into the first part with room (first-fit decreasing: few parts)."""
+    parts, room = [], []
+    for k, v in sorted(state.items(), key=lambda kv: -kv[1].numel() * kv[1].element_size()):
+        b = v.numel() * v.element_size() / 2**20
+        if b > mib: raise ValueError(f"{k} alone holds {b:.1f} MiB, more than a returned file's {mib} MiB")
+        i = next((i for i, r in enumerate(room) if b <= r), len(parts))
+        if i == len(parts): parts, room = parts + [{}], room + [mib]
+        parts[i][k] = v; room[i] -= b
+    return parts
+
+def _weight_files(name: str, n: int) -> list[str]:
+    "The names of the `n` files that return model `name`'s kept weights: `<name>.weights.pt`, then `<name>.weights.<i>.pt`."
+    return [f'{name}.weights.pt'] + [f'{name}.weights.{i}.pt' for i in range(1, n)]
+
+def _n_weight_files(name: str, cfg: MNISTConfig) -> int:
+    "How many files model `name`'s kept weights take (the model built on the meta device: no memory, no time)."
+    with torch.device('meta'): state = mnist.make_model(name, cfg).state_dict()
+    return len(_parts({k: v for k, v in state.items() if k.startswith(_kept(name))}))
+
+def _mnist_pack(name: str, work: Path, out: Path) -> int:
+    "Copy a finished model's result, figures and kept weights (`_kept`, in `_parts`) into `out`; returns the weight files' number."
     d = work/name
     shutil.copy(d/'result.json', out/f'{name}.result.json'); shutil.copy(d/'figures.npz', out/f'{name}.figures.npz')
     state = load_checkpoint(d/'checkpoint.pt', 'cpu')['model']
-    atomic_save({k: v for k, v in state.items() if k.startswith(_kept(name))}, out/f'{name}.weights.pt')
+    parts = _parts({k: v for k, v in state.items() if k.startswith(_kept(name))})
+    for p, f in zip(parts, _weight_files(name, len(parts))): atomic_save(p, out/f)
+    return len(parts)
 
 def mnist_slice(models, out, preset: str = 'slice', budget_s: float = 420., device='auto', data=None,
               commit: str | None = None, seed: int = 0, progress: bool = False, states=None, stage_steps: int | None = None,
               **overrides) -> dict:
     """Train and evaluate `models` of `preset` within `budget_s` seconds (restore, calibrate, plan, run, pack), writing
-    at most 2 + 3 x len(models) files to `out` (see above); returns the contents of `out/slice.json`. A model trained
+    at most 8 files to `out` (see above); returns the contents of `out/slice.json`. A model trained
     partly by earlier slices resumes from its state in `states` (default `results/mnist/<preset>/`)."""
     cfg = MNISTConfig.preset(preset, seed=seed, models=tuple(models), **overrides)
-    if 2 + 3 * len(cfg.models) > 8: raise ValueError(f"a slice returns at most 8 files: at most 2 models, got {len(cfg.models)}")
+    n_weights = {m: _n_weight_files(m, cfg) for m in cfg.models}
+    if (n_files := 2 + sum(2 + n for n in n_weights.values())) > 8:        # slice.json, log.txt; result, figures, weights
+        raise ValueError(f"a slice returns at most 8 files, and {', '.join(cfg.models)} would return {n_files} (their weights "
+                         f"take {n_weights} files): run fewer models per slice")
     device = get_device(device)
     with Slice(out, budget_s, mnist.NAME, cfg.preset_name, cfg.to_dict(), device, commit, float32=True,     # as the authors
-               fingerprint=mnist.fingerprint(cfg), calibration={}, resumed={}, staged={}) as s:
+               fingerprint=mnist.fingerprint(cfg), calibration={}, resumed={}, staged={}, weight_files={}) as s:
         for m in cfg.models: s.info['resumed'][m] = _restore(m, cfg, states, s.work)
         x_train, xs = mnist.train_images(cfg, data), mnist.test_sets(cfg, data)
-        for m in cfg.models: s.current = m; s.info['calibration'][m] = _mnist_calibrate(m, cfg, x_train, xs, device); s.save()
+        for m in cfg.models:
+            s.current, rest = m, cfg.steps - s.info['resumed'][m]
+            s.info['calibration'][m] = _mnist_calibrate(m, cfg, x_train, xs, device, rest, s.left()); s.save()
         for m in cfg.models:
             s.current, left, cal, done = None, s.left(), s.info['calibration'][m], s.info['resumed'][m]
             what, n = _mnist_plan(cal, cfg, done, left, len(xs), stage_steps)
             if what == 'skip':
-                need = (cfg.steps - done) * cal['train_s_per_step'] + cfg.ais_steps * cal['ais_s_per_step']
-                s.skip(m, f"needs about {need:.0f} s, {left:.0f} s left" + (f"; its training state ({cal['state_mib']:.0f} MiB) is "
-                          "too large to return for a later slice" if cal['state_mib'] > STATE_MIB else '')); continue
+                timed = cal['ais_s_per_step'] is not None                          # else AIS is left out of `need`
+                need = (cfg.steps - done) * cal['train_s_per_step'] + cfg.ais_steps * (cal['ais_s_per_step'] if timed else 0)
+                s.skip(m, f"needs {'about' if timed else 'more than'} {need:.0f} s, {left:.0f} s left"
+                          + (f"; its training state ({cal['state_mib']:.0f} MiB) is too large to return for a later slice"
+                             if cal['state_mib'] > FILE_MIB else '')); continue
             s.current = m
             if what == 'stage':
                 _mnist_stage(m, cfg, done, n, x_train, xs, s, device, progress, cal['train_s_per_step']); s.current = None; continue
@@ -133,31 +167,35 @@ def mnist_slice(models, out, preset: str = 'slice', budget_s: float = 420., devi
             r = mnist.run_model(m, cfg, x_train, sets, s.work, device, progress)
             r['run'].update(git_commit=s.info['commit'], stages=(read_json(s.work/m/'train.json') or {}).get('stages', []))
             write_json(s.work/m/'result.json', r)
-            _mnist_pack(m, s.work, s.out); s.done(m)
+            s.info['weight_files'][m] = _mnist_pack(m, s.work, s.out); s.done(m)
     return read_json(Path(out)/'slice.json')
 
 # %% ../nbs/16_slices.ipynb #gs0mning
 def ingest_mnist(src, dest=None) -> dict:
     """File a returned slice folder `src` into `dest` (default `results/mnist/<preset>/`): each finished model's result,
-    figures and weights, and each staged model's training state (`<model>/state.pt`, where the next slice resumes it);
-    then rebuild the metrics and figures if a model there is finished. Returns the finished models' results ({}: none)."""
+    figures and weights (its parts joined again), and each staged model's training state (`<model>/state.pt`, where the
+    next slice resumes it); then rebuild the metrics and figures if a model there is finished. Returns the finished
+    models' results ({}: none)."""
     src = Path(src); s, dest = file_slice(src, mnist.NAME, dest)
     cfg = MNISTConfig.preset(s['preset'], **{k: v for k, v in s['config'].items() if k != 'models' and k not in MNISTConfig.RETIRED})   # all models
     if mnist.fingerprint(cfg) != s['fingerprint']: raise ValueError(f"slice {src} was made with settings this version cannot rebuild")
+    filed = []
     for m in s.get('staged', {}):
         ck = load_checkpoint(src/f'{m}.state.pt', 'cpu')          # its own record: a stop may land between it and slice.json's
         if ck is None or ck.get('fingerprint') != s['fingerprint'] or ck['train']['stages'][-1]['to_step'] != ck['step']:
             raise ValueError(f"{src}/{m}.state.pt is missing or is not a state of the settings slice.json describes")
-        (dest/m).mkdir(parents=True, exist_ok=True); shutil.copy(src/f'{m}.state.pt', dest/m/'state.pt')
+        (dest/m).mkdir(parents=True, exist_ok=True); filed.append(shutil.copy(src/f'{m}.state.pt', dest/m/'state.pt'))
     for m in s['done']:
         r = read_json(src/f'{m}.result.json')
         if r is None or r.get('fingerprint') != s['fingerprint']: raise ValueError(f"{src}/{m}.result.json is missing or from other settings")
         (dest/m).mkdir(parents=True, exist_ok=True)
-        for a, b in ((f'{m}.result.json', 'result.json'), (f'{m}.figures.npz', 'figures.npz'), (f'{m}.weights.pt', 'weights.pt')):
-            shutil.copy(src/a, dest/m/b)
+        for a, b in ((f'{m}.result.json', 'result.json'), (f'{m}.figures.npz', 'figures.npz')): filed.append(shutil.copy(src/a, dest/m/b))
+        parts = [load_checkpoint(src/f, 'cpu') for f in _weight_files(m, s.get('weight_files', {}).get(m, 1))]    # joined again
+        if any(p is None for p in parts): raise ValueError(f"{src} lacks a part of {m}'s weights: {_weight_files(m, len(parts))}")
+        atomic_save({k: v for p in parts for k, v in p.items()}, dest/m/'weights.pt'); filed.append(dest/m/'weights.pt')
         (dest/m/'state.pt').unlink(missing_ok=True)                  # finished: no later slice resumes it
     (dest/'slices').mkdir(parents=True, exist_ok=True)
-    shutil.copy(src/'slice.json', dest/'slices'/f"{s['started'].replace(':', '')}.json")
+    filed.append(shutil.copy(src/'slice.json', dest/'slices'/f"{s['started'].replace(':', '')}.json")); check_filed(filed)
     if not finished(dest, mnist.MODELS, s['fingerprint']): return {}
     return mnist.summarize(dest, cfg, 'cpu', s['filed_from'])       # the clean tree, not the one the copies made dirty
 
@@ -224,7 +262,7 @@ def ingest_celeba(src, dest=None) -> dict:
     m = load_metrics(src)
     if m['config'] != {**s['config'], 'steps': s['steps']}: raise ValueError(f"{src}/metrics.json is not the run slice.json describes")
     atomic_write_text(dest/'.gitignore', celeba.GITIGNORE)
-    for f in ('metrics.json', 'fig9_samples.png', 'slice.json'): shutil.copy(src/f, dest/f)
+    check_filed([dest/'.gitignore'] + [shutil.copy(src/f, dest/f) for f in ('metrics.json', 'fig9_samples.png', 'slice.json')])
     return {'avb': m['results']}
 
 # %% ../nbs/16_slices.ipynb #gs0entr0

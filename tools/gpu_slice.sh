@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # One slice of the GPU queue (tools/gpu_queue.md) exactly as a lent GPU machine runs it: avb_nb from this
 # working tree (the machine has torch but not avb_nb), the data from the ignored folder .device_data/ (carried
-# with the call), the files in $OUT (at most 8 come back: slice.json, 3 per model, and this log).
+# with the call), the files in $OUT (at most 8 come back: slice.json, this log, and per model its result, figures and
+# weights in one or more files; the slice refuses models that would return more).
 #
 #   OUT=DIR bash tools/gpu_slice.sh EXPERIMENT MODELS BUDGET_SECONDS COMMIT [avb_nb slice options ...]
 #   e.g. bash tools/gpu_slice.sh mnist vae_8,vae_32 540 <40-hex commit> --device cuda

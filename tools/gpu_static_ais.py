@@ -1,15 +1,16 @@
 """GPU slice: Table 2's static (Larochelle) test set for rows filed without it, from their committed weights.
 
-A slice that trained an AVB model returned only its decoder (`slices.mnist_slice`), and the static set did not fit
-its budget. Where a row's AIS starts at the prior (`experiments.mnist.AIS_INIT`: plain AVB), the decoder is all AIS
-needs. So this script runs the table's AIS protocol (`MNISTConfig.ais`: T = 1000, 5 chains, L = 10, linear) on the
+The slices that trained the AVB rows left the static set out (it did not fit their budgets). AIS needs the decoder,
+and the encoder where it starts from it (`experiments.mnist.AIS_INIT`): plain AVB starts at the prior, so its filed
+decoder is all it needs; an AVB+AC row needs its encoder, which a slice returns (in parts) since `slices._kept`
+keeps it. So this script runs the table's AIS protocol (`MNISTConfig.ais`: T = 1000, 5 chains, L = 10, linear) on the
 static test digits the table would have used (`experiments.mnist.test_sets`: the first `ais_examples` in the table's
 order, with the table's seed for that set), and records each digit's value in OUT/static.json as soon as a model is
 done (`run.Recorder`: a model that would pass the budget is skipped and recorded as skipped). The ELBO columns (the
-adversary's estimate) need the encoder and the adversary, which no slice returned, so they stay empty.
+adversary's estimate) need the adversary too, which no slice returns, so they stay empty.
 `--ingest DIR` files what a run returned under `static` in each row's `result.json` and rebuilds `metrics.json`.
 
-  python tools/gpu_static_ais.py --out DIR [--models avb_8] [--budget SECONDS] [--data DIR] [--tiny]
+  python tools/gpu_static_ais.py --out DIR [--models avb_8] [--budget SECONDS] [--data DIR] [--dest DIR] [--tiny]
   python tools/gpu_static_ais.py --ingest DIR [--dest results/mnist/slice]
 """
 from __future__ import annotations
@@ -22,8 +23,8 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 from avb_nb.experiments import mnist  # noqa: E402
 from avb_nb.experiments.mnist import MNISTConfig, test_sets, parse_model, AIS_INIT  # noqa: E402
 from avb_nb.slices import slice_model  # noqa: E402
-from avb_nb.evaluate import ais_values  # noqa: E402
-from avb_nb.core import mean_se, results_dir, git_commit  # noqa: E402
+from avb_nb.evaluate import ais_values, ais_summary  # noqa: E402
+from avb_nb.core import results_dir, git_commit  # noqa: E402
 from avb_nb.run import Recorder, read_json, write_json, timed  # noqa: E402
 from gpu_record import env_info  # noqa: E402
 
@@ -31,40 +32,41 @@ PRESET = 'slice'
 SET_SEED = 1                     # `mnist.evaluate_model` numbers the test sets 0 (dynamic), 1 (static)
 
 
-def check_models(models) -> list[str]:
-    "The models, each one whose filed weights suffice for AIS (AIS from the prior); else a clear error."
-    bad = [m for m in models if AIS_INIT[parse_model(m)[0]] != AIS_INIT['avb']]
-    if bad: raise SystemExit(f"{bad}: AIS for these starts at their encoder ({', '.join(AIS_INIT[parse_model(m)[0]] for m in bad)}), "
-                             "which their slices did not return; only plain AVB rows (AIS from the prior) can run here")
+def check_models(models, root=None) -> list[str]:
+    "The models, each one with filed weights that hold what its AIS starts from (`slices.slice_model`); else a clear error."
+    for m in models:
+        try: slice_model(m, PRESET, root)
+        except (FileNotFoundError, ValueError) as e:
+            raise SystemExit(f"{e}. AIS for {m} starts at {AIS_INIT[parse_model(m)[0]]}: an AVB+AC row needs the encoder that "
+                             "slices return since they return weights in parts (rerun its slice first: tools/gpu_queue.md)")
     return list(models)
 
 
-def static_ais(name: str, cfg: MNISTConfig, x: torch.Tensor, dev, ais: dict, chunk: int) -> dict:
-    "AIS on the static digits `x` with `name`'s filed decoder: the keys `evaluate.table2_metrics` gives a test set's AIS."
-    a = ais_values(slice_model(name, PRESET).to(dev), x.to(dev), **ais, chunk=chunk,
-                   seed=cfg.seed * 1000 + 17 * SET_SEED + 1, progress=False)
-    return dict(zip(('ais', 'ais_se'), mean_se(a['values'])), ais_n=len(a['values']), ais_chain_se=a['chain_se'].mean().item(),
-                ais_accept=a['accept'], ais_seconds=round(a['seconds'], 1), ais_values=[round(v, 3) for v in a['values'].tolist()])
+def static_ais(name: str, cfg: MNISTConfig, x: torch.Tensor, dev, ais: dict, chunk: int, root=None) -> dict:
+    "AIS on the static digits `x` with `name`'s filed weights: the AIS columns of a Table 2 row (`evaluate.ais_summary`)."
+    return ais_summary(ais_values(slice_model(name, PRESET, root).to(dev), x.to(dev), **ais, chunk=chunk,
+                                  seed=cfg.seed * 1000 + 17 * SET_SEED + 1, progress=False))
 
 
 def run(args) -> int:
     Path(args.out).mkdir(parents=True, exist_ok=True)
     dev = torch.device('cuda' if torch.cuda.is_available() else 'cpu')
     torch.backends.cuda.matmul.allow_tf32 = torch.backends.cudnn.allow_tf32 = False     # float32, as the slices run
-    cfg, models = MNISTConfig.preset(PRESET), check_models(args.models.split(','))
+    cfg, models = MNISTConfig.preset(PRESET), check_models(args.models.split(','), args.dest)
     ais = {**cfg.ais, 'n_steps': 3} if args.tiny else cfg.ais
     n = 2 if args.tiny else cfg.ais_examples
     env = env_info(args.tiny, args.budget, preset=PRESET, fingerprint=mnist.fingerprint(cfg), examples=n, ais=ais,
                    test_set='static (Larochelle)')
     rec = Recorder(args.out, 'static.json', args.budget, env, ('calibration', 'rows'), resume=True)
     x = test_sets(cfg, args.data)['static'][:n]
-    short = lambda T: static_ais(models[0], cfg, x, dev, {**ais, 'n_steps': T}, cfg.ais_chunk)
+    short = lambda T: static_ais(models[0], cfg, x, dev, {**ais, 'n_steps': T}, cfg.ais_chunk, args.dest)
     short(2)                                                                       # warm-up: one-time costs
     lo, hi = (2, 4) if args.tiny else (4, 12)
     per_step = max(timed(lambda: short(hi), dev)[0] - timed(lambda: short(lo), dev)[0], 0.) / (hi - lo)
     rec.add('calibration', dict(seconds_per_ais_step=round(per_step, 4)))
     for m in models:
-        rec.run('rows', dict(model=m), lambda: static_ais(m, cfg, x, dev, ais, cfg.ais_chunk), 1.3 * ais['n_steps'] * per_step + 5)
+        rec.run('rows', dict(model=m), lambda: static_ais(m, cfg, x, dev, ais, cfg.ais_chunk, args.dest),
+                1.3 * ais['n_steps'] * per_step + 5)
     return rec.finish('static AIS')
 
 
@@ -95,15 +97,16 @@ def ingest(src, dest=None) -> int:
 def main(argv=None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.split('\n')[0])
     ap.add_argument('--out', help='folder of static.json (a GPU run\'s $OUT)')
-    ap.add_argument('--models', default='avb_8', help='comma-separated rows whose AIS starts at the prior (default avb_8)')
+    ap.add_argument('--models', default='avb_8', help='comma-separated rows with the weights their AIS needs filed (default avb_8)')
     ap.add_argument('--budget', type=float, default=300., help='seconds; a model that would pass it is skipped')
     ap.add_argument('--data', default=None, help='folder holding binarized_mnist/ (default: the library default)')
     ap.add_argument('--tiny', action='store_true', help='2 digits, T = 3: the CPU dry run of this same script')
     ap.add_argument('--ingest', metavar='DIR', help='file a returned static.json instead of running')
-    ap.add_argument('--dest', help='with --ingest: the results folder (default results/mnist/slice)')
+    ap.add_argument('--dest', help='the rows\' folder (default results/mnist/slice): weights read from it; with --ingest, filed into it')
     args = ap.parse_args(argv)
     if args.ingest: return ingest(args.ingest, args.dest)
     if not args.out: ap.error('--out DIR is needed (or --ingest DIR)')
+    if args.dest and not args.tiny: ap.error('--dest in a run is for the --tiny dry run: the table\'s rows are read from results/mnist/slice')
     return run(args)
 
 

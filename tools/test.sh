@@ -31,15 +31,23 @@ for job in gpu_calibrate "gpu_calibrate --arch aug2017" gpu_calibrate_small "gpu
   grep -q '"errors": \[\]' "$d"/*.json || { cat "$d"/*.json; echo "tools/$t.py --tiny $opts recorded errors"; exit 1; }
   echo "dry run: tools/$t.py --tiny $opts ok"; rm -rf "$d"
 done
-# the static test set from a filed decoder (queue slice 16): the tiny run, then its ingest into a copy of the row
-d=$(mktemp -d); mkdir -p "$d/res/avb_8"; cp results/mnist/slice/avb_8/result.json "$d/res/avb_8/"
-{ .venv/bin/python tools/gpu_static_ais.py --tiny --out "$d/out" && .venv/bin/python tools/gpu_static_ais.py --ingest "$d/out" --dest "$d/res"; } > "$d/log.txt" 2>&1 \
-  && grep -q '"errors": \[\]' "$d/out/static.json" && grep -q '"static"' "$d/res/avb_8/result.json" \
+# the static test set from filed weights (queue slices 16 and 19): the tiny run, then its ingest into a copy of the rows;
+# AVB-8 from its filed decoder, AVB+AC-8 from an untrained model's decoder and encoder (its AIS starts at r_alpha(z|x))
+d=$(mktemp -d); mkdir -p "$d/res/avb_8" "$d/res/avb_ac_8"; cp results/mnist/slice/avb_8/result.json results/mnist/slice/avb_8/weights.pt "$d/res/avb_8/"
+cp results/mnist/slice/avb_ac_8/result.json "$d/res/avb_ac_8/"
+.venv/bin/python -c 'import sys, torch; from avb_nb.experiments import mnist; from avb_nb.slices import _kept
+m = mnist.make_model("avb_ac_8", mnist.MNISTConfig.preset("slice"))
+torch.save({k: v for k, v in m.state_dict().items() if k.startswith(_kept("avb_ac_8"))}, sys.argv[1])' "$d/res/avb_ac_8/weights.pt"
+{ .venv/bin/python tools/gpu_static_ais.py --tiny --models avb_8,avb_ac_8 --dest "$d/res" --out "$d/out" \
+  && .venv/bin/python tools/gpu_static_ais.py --ingest "$d/out" --dest "$d/res"; } > "$d/log.txt" 2>&1 \
+  && grep -q '"errors": \[\]' "$d/out/static.json" \
+  && .venv/bin/python -c 'import json, sys; assert all(len(json.load(open(f))["static"]["ais_values"]) == 2 for f in sys.argv[1:])' \
+       "$d/res/avb_8/result.json" "$d/res/avb_ac_8/result.json" \
   || { cat "$d/log.txt"; echo "tools/gpu_static_ais.py --tiny or its ingest failed"; exit 1; }
-echo "dry run: tools/gpu_static_ais.py --tiny and its ingest ok"; rm -rf "$d"
+echo "dry run: tools/gpu_static_ais.py --tiny (AVB-8, AVB+AC-8) and its ingest ok"; rm -rf "$d"
 # the GPU queue's slice commands, dry-run on this CPU with the smoke preset, then ingested (the data: .device_data if
 # it holds the experiment's set, as on a lent machine, else the library's search)
-for job in "mnist vae_8,avb_ac_8 .device_data/mnist" "celeba avb .device_data/celeba"; do
+for job in "mnist vae_8,avb_8 .device_data/mnist" "mnist avb_ac_8 .device_data/mnist" "celeba avb .device_data/celeba"; do
   read -r exp models need <<< "$job"
   d=$(mktemp -d); data=.device_data; [ -d "$need" ] || data="$d/none"
   DATA="$data" OUT="$d/out" PYTHON=.venv/bin/python bash tools/gpu_slice.sh "$exp" "$models" 300 \
