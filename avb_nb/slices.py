@@ -118,7 +118,7 @@ def _weight_files(name: str, n: int) -> list[str]:
     return [f'{name}.weights.pt'] + [f'{name}.weights.{i}.pt' for i in range(1, n)]
 
 def _n_weight_files(name: str, cfg: MNISTConfig) -> int:
-    "How many files model `name`'s kept weights take (the model built on the meta device: no memory, no time)."
+    "How many files model `name`'s kept weights take (the model built on the meta device: shapes only, no memory)."
     with torch.device('meta'): state = mnist.make_model(name, cfg).state_dict()
     return len(_parts({k: v for k, v in state.items() if k.startswith(_kept(name))}))
 
