@@ -101,6 +101,10 @@ def _kept(name: str) -> tuple:
     q(z|x), AVB+AC's r_alpha(z|x)); plain AVB's AIS starts at the prior."""
     return ('decoder.',) if mnist.AIS_INIT[mnist.parse_model(name)[0]] == mnist.AIS_INIT['avb'] else ('decoder.', 'encoder.')
 
+def _kept_weights(name: str, state: dict) -> dict:
+    "The entries of model `name`'s `state` (a state dict) that a slice keeps (`_kept`)."
+    return {k: v for k, v in state.items() if k.startswith(_kept(name))}
+
 def _parts(state: dict, mib: float = FILE_MIB) -> list[dict]:
     """`state` (name -> tensor) in parts of at most `mib` MiB each, so that each comes back as one file: the tensors
     largest first, each into the first part with room (first-fit decreasing: few parts)."""
@@ -120,14 +124,14 @@ def _weight_files(name: str, n: int) -> list[str]:
 def _n_weight_files(name: str, cfg: MNISTConfig) -> int:
     "How many files model `name`'s kept weights take (the model built on the meta device: shapes only, no memory)."
     with torch.device('meta'): state = mnist.make_model(name, cfg).state_dict()
-    return len(_parts({k: v for k, v in state.items() if k.startswith(_kept(name))}))
+    return len(_parts(_kept_weights(name, state)))
 
 def _mnist_pack(name: str, work: Path, out: Path) -> int:
     "Copy a finished model's result, figures and kept weights (`_kept`, in `_parts`) into `out`; returns the weight files' number."
     d = work/name
     shutil.copy(d/'result.json', out/f'{name}.result.json'); shutil.copy(d/'figures.npz', out/f'{name}.figures.npz')
     state = load_checkpoint(d/'checkpoint.pt', 'cpu')['model']
-    parts = _parts({k: v for k, v in state.items() if k.startswith(_kept(name))})
+    parts = _parts(_kept_weights(name, state))
     for p, f in zip(parts, _weight_files(name, len(parts))): atomic_save(p, out/f)
     return len(parts)
 

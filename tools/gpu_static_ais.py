@@ -32,40 +32,41 @@ PRESET = 'slice'
 SET_SEED = 1                     # `mnist.evaluate_model` numbers the test sets 0 (dynamic), 1 (static)
 
 
-def check_models(models, root=None) -> list[str]:
-    "The models, each one with filed weights that hold what its AIS starts from (`slices.slice_model`); else a clear error."
+def load_models(models, root=None) -> dict:
+    "`{name: model}` from the filed weights, each holding what its AIS starts from (`slices.slice_model`); else a clear error."
+    out = {}
     for m in models:
-        try: slice_model(m, PRESET, root)
+        try: out[m] = slice_model(m, PRESET, root)
         except (FileNotFoundError, ValueError) as e:
             raise SystemExit(f"{e}. AIS for {m} starts at {AIS_INIT[parse_model(m)[0]]}: an AVB+AC row needs the encoder that "
                              "slices return since they return weights in parts (rerun its slice first: tools/gpu_queue.md)")
-    return list(models)
+    return out
 
 
-def static_ais(name: str, cfg: MNISTConfig, x: torch.Tensor, dev, ais: dict, chunk: int, root=None) -> dict:
-    "AIS on the static digits `x` with `name`'s filed weights: the AIS columns of a Table 2 row (`evaluate.ais_summary`)."
-    return ais_summary(ais_values(slice_model(name, PRESET, root).to(dev), x.to(dev), **ais, chunk=chunk,
-                                  seed=cfg.seed * 1000 + 17 * SET_SEED + 1, progress=False))
+def static_ais(model, cfg: MNISTConfig, x: torch.Tensor, ais: dict, chunk: int) -> dict:
+    "AIS on the static digits `x` with a filed `model`: the AIS columns of a Table 2 row (`evaluate.ais_summary`)."
+    return ais_summary(ais_values(model, x, **ais, chunk=chunk, seed=cfg.seed * 1000 + 17 * SET_SEED + 1, progress=False))
 
 
 def run(args) -> int:
     Path(args.out).mkdir(parents=True, exist_ok=True)
     dev = torch.device('cuda' if torch.cuda.is_available() else 'cpu')
     torch.backends.cuda.matmul.allow_tf32 = torch.backends.cudnn.allow_tf32 = False     # float32, as the slices run
-    cfg, models = MNISTConfig.preset(PRESET), check_models(args.models.split(','), args.dest)
+    cfg = MNISTConfig.preset(PRESET)
+    models = {m: net.to(dev) for m, net in load_models(args.models.split(','), args.dest).items()}
     ais = {**cfg.ais, 'n_steps': 3} if args.tiny else cfg.ais
     n = 2 if args.tiny else cfg.ais_examples
     env = env_info(args.tiny, args.budget, preset=PRESET, fingerprint=mnist.fingerprint(cfg), examples=n, ais=ais,
                    test_set='static (Larochelle)')
     rec = Recorder(args.out, 'static.json', args.budget, env, ('calibration', 'rows'), resume=True)
-    x = test_sets(cfg, args.data)['static'][:n]
-    short = lambda T: static_ais(models[0], cfg, x, dev, {**ais, 'n_steps': T}, cfg.ais_chunk, args.dest)
+    x = test_sets(cfg, args.data)['static'][:n].to(dev)
+    short = lambda T: static_ais(next(iter(models.values())), cfg, x, {**ais, 'n_steps': T}, cfg.ais_chunk)
     short(2)                                                                       # warm-up: one-time costs
     lo, hi = (2, 4) if args.tiny else (4, 12)
     per_step = max(timed(lambda: short(hi), dev)[0] - timed(lambda: short(lo), dev)[0], 0.) / (hi - lo)
     rec.add('calibration', dict(seconds_per_ais_step=round(per_step, 4)))
-    for m in models:
-        rec.run('rows', dict(model=m), lambda: static_ais(m, cfg, x, dev, ais, cfg.ais_chunk, args.dest),
+    for m, net in models.items():
+        rec.run('rows', dict(model=m), lambda: static_ais(net, cfg, x, ais, cfg.ais_chunk),
                 1.3 * ais['n_steps'] * per_step + 5)
     return rec.finish('static AIS')
 

@@ -35,9 +35,9 @@ done
 # AVB-8 from its filed decoder, AVB+AC-8 from an untrained model's decoder and encoder (its AIS starts at r_alpha(z|x))
 d=$(mktemp -d); mkdir -p "$d/res/avb_8" "$d/res/avb_ac_8"; cp results/mnist/slice/avb_8/result.json results/mnist/slice/avb_8/weights.pt "$d/res/avb_8/"
 cp results/mnist/slice/avb_ac_8/result.json "$d/res/avb_ac_8/"
-.venv/bin/python -c 'import sys, torch; from avb_nb.experiments import mnist; from avb_nb.slices import _kept
+.venv/bin/python -c 'import sys, torch; from avb_nb.experiments import mnist; from avb_nb.slices import _kept_weights
 m = mnist.make_model("avb_ac_8", mnist.MNISTConfig.preset("slice"))
-torch.save({k: v for k, v in m.state_dict().items() if k.startswith(_kept("avb_ac_8"))}, sys.argv[1])' "$d/res/avb_ac_8/weights.pt"
+torch.save(_kept_weights("avb_ac_8", m.state_dict()), sys.argv[1])' "$d/res/avb_ac_8/weights.pt"
 { .venv/bin/python tools/gpu_static_ais.py --tiny --models avb_8,avb_ac_8 --dest "$d/res" --out "$d/out" \
   && .venv/bin/python tools/gpu_static_ais.py --ingest "$d/out" --dest "$d/res"; } > "$d/log.txt" 2>&1 \
   && grep -q '"errors": \[\]' "$d/out/static.json" \
