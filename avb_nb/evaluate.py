@@ -23,7 +23,7 @@ from .gaussian_vi import GaussianVI, draw, kl_gaussian_exact, kl_cov_bound
 __all__ = ['PAPER_TABLE1', 'PAPER_TABLE2', 'drop_duplicates', 'knn_kl', 'knn_entropy', 'knn_kl_one_sample', 'vi_scores',
            'log_px_quadrature', 'log_px_importance', 'posterior_kl', 'table1_metrics', 'ais_schedule', 'AISResult',
            'ais_log_likelihood', 'BDMCResult', 'bdmc', 'elbo_values', 'ais_init', 'ais_values', 'ais_summary',
-           'table2_metrics', 'simulate', 'bdmc_values', 'ais_throughput']
+           'table2_metrics', 'difference_estimate', 'simulate', 'bdmc_values', 'ais_throughput']
 
 # %% ../nbs/07_evaluate.ipynb #fcd0d912
 def _points(x, name) -> np.ndarray:
@@ -435,6 +435,18 @@ def table2_metrics(model, x: torch.Tensor, ais: dict, n_ais: int, elbo_samples: 
              elbo_on_ais_examples=e[:n_ais].double().mean().item())
     r.update(zip(('ais_minus_elbo', 'ais_minus_elbo_se'), mean_se(a['values'] - e[:n_ais].double())))
     return r
+
+# %% ../nbs/07_evaluate.ipynb #ev0dfeco
+def difference_estimate(cheap: torch.Tensor, gap: torch.Tensor) -> tuple[float, float]:
+    r"""Mean of a costly per-row value $a$ (AIS) known on the first $n$ rows only, from a cheap one $e$ (the ELBO) known on
+    all $N$ rows, `cheap` (N,), and the gaps $a - e$ on the first $n$, `gap` (n,): $\bar e_N + \bar d_n$ and its standard
+    error (see above)."""
+    e, d = torch.as_tensor(cheap, dtype=torch.float64), torch.as_tensor(gap, dtype=torch.float64)
+    N, n = len(e), len(d)
+    if not 2 <= n <= N: raise ValueError(f"need 2 <= n <= N gaps, got n = {n} gaps for N = {N} rows")
+    s_ed = ((e[:n] - e[:n].mean()) * (d - d.mean())).sum() / (n - 1)
+    var = e.var() / N + d.var() / n + 2 * s_ed / N
+    return (e.mean() + d.mean()).item(), var.clamp(min=0).sqrt().item()
 
 # %% ../nbs/07_evaluate.ipynb #ev0tmc3
 @torch.no_grad()

@@ -4,12 +4,13 @@
 
 # %% ../nbs/16_slices.ipynb #gs0imprt
 from __future__ import annotations
-import dataclasses, shutil, time
+import dataclasses, re, shutil, time
 from pathlib import Path
 import torch
-from .core import get_device, seed_everything, atomic_save, atomic_write_text, load_checkpoint, load_metrics, results_dir, mean_se
+from .core import (get_device, seed_everything, atomic_save, atomic_write_text, load_checkpoint, load_metrics, results_dir,
+                         mean_se, git_commit, device_name)
 from .train import fit
-from .evaluate import ais_values, elbo_values
+from .evaluate import ais_values, elbo_values, ais_summary, difference_estimate
 from .run import read_json, write_json, Slice, seconds_per_step, file_slice, check_filed, finished
 from .experiments import mnist, celeba
 from .experiments.mnist import MNISTConfig
@@ -17,8 +18,8 @@ from .experiments.celeba import CelebAConfig
 from .report import md_table, pm
 
 # %% auto #0
-__all__ = ['FILE_MIB', 'CHUNK_S', 'SLICES', 'mnist_slice', 'ingest_mnist', 'stages_table', 'slice_model', 'celeba_slice',
-           'ingest_celeba', 'slices_of']
+__all__ = ['FILE_MIB', 'CHUNK_S', 'SLICES', 'mnist_slice', 'ingest_mnist', 'stages_table', 'stage_ais', 'file_stage_ais',
+           'slice_model', 'celeba_slice', 'ingest_celeba', 'slices_of']
 
 # %% ../nbs/16_slices.ipynb #gs0mnsl0
 def _fit_seconds(model, x_train, tc, device, steps: int, short: int = 2) -> float:
@@ -206,16 +207,61 @@ def ingest_mnist(src, dest=None) -> dict:
 # %% ../nbs/16_slices.ipynb #gs0stbco
 def stages_table(preset: str = 'paper', root=None) -> str | None:
     """Markdown table of the stages of every model of `preset` trained across slices (`results/mnist/<preset>/`, or
-    `root`): steps, seconds, device, commit and test ELBO of each; None if no model there has stages."""
+    `root`): steps, seconds, device, commit and test ELBO of each, and the AIS estimate of a stage `stage_ais` measured
+    (with how many of the table's digits it ran on); None if no model there has stages."""
     d, rows = Path(root or results_dir(mnist.NAME, preset)), []
     for m in mnist.MODELS:
         ck = load_checkpoint(d/m/'state.pt', 'cpu')
         stages = ck['train']['stages'] if ck is not None else ((read_json(d/m/'result.json') or {}).get('run') or {}).get('stages', [])
         status = 'training' if ck is not None else 'finished'
+        ais = {r['step']: f"{pm(r['ais'], r['ais_se'], digits=2)} ({r['n']} of {r['of']})" for r in read_json(d/m/'stage_ais.json') or []}
         rows += [[m, f"{x['from_step']:,} to {x['to_step']:,}", f"{x['seconds']:.0f}", x['device'], f"`{x['commit'][:8]}`",
-                  pm(x['test_elbo'], x['test_elbo_se'], digits=2), status if k == len(stages) - 1 else '']
+                  pm(x['test_elbo'], x['test_elbo_se'], digits=2), ais.get(x['to_step'], ''), status if k == len(stages) - 1 else '']
                  for k, x in enumerate(stages)]
-    return md_table(['model', 'steps', 'seconds', 'device', 'commit', 'test ELBO', ''], rows) if rows else None
+    return md_table(['model', 'steps', 'seconds', 'device', 'commit', 'test ELBO', 'AIS (digits)', ''], rows) if rows else None
+
+# %% ../nbs/16_slices.ipynb #gs0saico
+def stage_ais(name: str, n: int, out, preset: str = 'paper', root=None, data=None, chunk: int = 32, device='cpu',
+              commit: str | None = None, progress: bool = True) -> dict:
+    """AIS of model `name` at the step its filed training state reached (`<root>/<name>/state.pt`, default
+    `results/mnist/<preset>/`): the table's protocol (`cfg.ais`) on the first `n` of its `cfg.ais_examples` dynamic test
+    digits, the ELBO on all of them, and the table's AIS column estimated from both (`evaluate.difference_estimate`).
+    AIS runs `chunk` digits at a time, each cached in `out` (rerun to resume); the record, with `commit` (else the
+    tree's), is written to `out/stage_ais.json` and returned."""
+    cfg, out, t0 = MNISTConfig.preset(preset), Path(out), time.time()
+    path = Path(root or results_dir(mnist.NAME, preset))/name/'state.pt'; ck = load_checkpoint(path, 'cpu')
+    if ck is None: raise FileNotFoundError(f"no training state of {name} at {path}: a slice that trains it a stage files one")
+    if ck.get('fingerprint') != mnist.fingerprint(cfg): raise ValueError(f"{path} was trained with other settings than preset {preset!r} has now")
+    if not 2 <= n <= cfg.ais_examples: raise ValueError(f"n must lie between 2 and the table's {cfg.ais_examples} AIS digits, got {n}")
+    device = get_device(device); model = mnist.make_model(name, cfg)
+    model.load_state_dict(ck['model']); model.to(device).eval().requires_grad_(False)
+    x, seed = mnist.test_sets(cfg, data)['dynamic'][:cfg.ais_examples], cfg.seed * 1000      # as `mnist.evaluate_model`
+    seed_everything(seed); e = elbo_values(model, x, cfg.elbo_samples, cfg.eval_batch).double()
+    out.mkdir(parents=True, exist_ok=True)
+    a = ais_values(model, x[:n], **cfg.ais, chunk=chunk, seed=seed + 1, cache=out/'ais', progress=progress)
+    rec = dict(model=name, preset=preset, step=int(ck['step']), fingerprint=mnist.fingerprint(cfg), protocol=cfg.ais, n=n,
+               of=len(x), **dict(zip(('ais', 'ais_se'), difference_estimate(e, a['values'] - e[:n]))),
+               **dict(zip(('elbo', 'elbo_se'), mean_se(e))), **dict(zip(('gap', 'gap_se'), mean_se(a['values'] - e[:n]))),
+               subset=ais_summary(a), elbo_values=[round(v, 3) for v in e[:n].tolist()],
+               run=dict(commit=commit or git_commit(), device=device_name(device), chunk=chunk, seconds=round(time.time() - t0, 1)))
+    write_json(out/'stage_ais.json', rec)
+    return rec
+
+def file_stage_ais(src, dest=None) -> dict:
+    """File the record `src/stage_ais.json` (made from a clean commit, with the preset's settings) into
+    `<dest>/<model>/stage_ais.json` (default `results/mnist/<preset>/`), replacing one of the same step and `n`."""
+    r = read_json(Path(src)/'stage_ais.json')
+    if r is None: raise FileNotFoundError(f"{src} holds no stage_ais.json")
+    if not re.fullmatch(r'[0-9a-f]{40}', str(r['run']['commit'])):
+        raise ValueError(f"{src}/stage_ais.json was made from commit {r['run']['commit']!r}; results must come from a clean, committed tree")
+    if r['fingerprint'] != mnist.fingerprint(MNISTConfig.preset(r['preset'])):
+        raise ValueError(f"{src}/stage_ais.json was made with other settings than preset {r['preset']!r} has now")
+    if dest is None and '+dirty' in str(git_commit()): raise ValueError("commit your changes first: results are filed from a clean tree")
+    f = Path(dest or results_dir(mnist.NAME, r['preset']))/r['model']/'stage_ais.json'
+    recs = [x for x in (read_json(f) or []) if (x['step'], x['n']) != (r['step'], r['n'])]
+    f.parent.mkdir(parents=True, exist_ok=True); write_json(f, sorted(recs + [r], key=lambda x: (x['step'], x['n'])))
+    check_filed([f])
+    return r
 
 # %% ../nbs/16_slices.ipynb #gs0smdl0
 def slice_model(name: str, preset: str = 'slice', root=None):

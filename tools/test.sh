@@ -69,10 +69,16 @@ if c=$(git rev-parse HEAD 2>/dev/null); then
     DATA="$data" OUT="$d/$o" PYTHON=.venv/bin/python bash tools/gpu_slice.sh mnist vae_8 300 "$c" --preset smoke --device cpu \
       --states "$d/results" $opts > /dev/null || { cat "$d/$o/log.txt"; echo "tools/gpu_slice.sh staged dry run ($o) failed"; exit 1; }
     .venv/bin/avb_nb ingest mnist "$d/$o" --dest "$d/results" > /dev/null || { echo "avb_nb ingest of the staged dry run ($o) failed"; exit 1; }
+    if [ "$o" = a ]; then           # AIS part-way from the state just filed, then its ingest (as a CPU runs it for the paper preset)
+      dopt=(); [ -d "$data" ] && dopt=(--data "$data")
+      { .venv/bin/python tools/stage_ais.py vae_8 --preset smoke --root "$d/results" "${dopt[@]}" --examples 4 --chunk 2 \
+          --out "$d/ais" --commit "$c" && .venv/bin/python tools/stage_ais.py --ingest "$d/ais" --dest "$d/results"; } > "$d/ais.log" 2>&1 \
+        && grep -q '"n": 4' "$d/results/vae_8/stage_ais.json" || { cat "$d/ais.log"; echo "tools/stage_ais.py dry run failed"; exit 1; }
+    fi
   done
   grep -q '"vae_8": 2' "$d/b/slice.json" && grep -q '"done": \[ *"vae_8" *\]' <(tr -d '\n' < "$d/b/slice.json") \
     || { cat "$d/b/slice.json"; echo "the staged dry run did not resume and finish vae_8"; exit 1; }
-  echo "dry run: tools/gpu_slice.sh mnist, a model staged over two slices, ok"; rm -rf "$d"
+  echo "dry run: tools/gpu_slice.sh mnist, a model staged over two slices (AIS part-way: tools/stage_ais.py), ok"; rm -rf "$d"
 fi
 # the queue's device_run commands, dry-run with the smoke preset from a copy of the tree without .git (as a lent
 # machine gets it): the results must record the commit passed in COMMIT. MNIST comes from .device_data if it is
