@@ -75,11 +75,18 @@ def _restore(name: str, cfg: MNISTConfig, states, work: Path) -> int:
 
 CHUNK_S = 60.      # a stage trains in pieces of about this many seconds, its state packed into `out` after each
 
+def _piece_fits(steps: int, pace: float, left: float, elbo_s: float, margin: float = 20.) -> bool:
+    """Whether a piece of `steps` training steps at `pace` seconds a step (with 10% for noise), then the test ELBO
+    (`elbo_s` seconds) and the slice's `margin`, fit in the `left` seconds."""
+    return 1.1 * steps * pace + elbo_s + margin <= left
+
 def _mnist_stage(name: str, cfg: MNISTConfig, done: int, to: int, x_train, xs: dict, s: Slice, device, progress: bool,
                  sps: float) -> dict:
-    """Train `name` from step `done` to `to` in pieces of about `CHUNK_S` seconds (at `sps` seconds a step), packing its
-    state (checkpoint, training record with this stage added, fingerprint) into `<out>/<name>.state.pt` after each, so
-    that a hard stop loses at most one piece; then measure the test ELBO and pack once more. Returns the stage's record."""
+    """Train `name` from step `done` toward `to` in pieces of about `CHUNK_S` seconds (at `sps` seconds a step), packing
+    its state (checkpoint, training record with this stage added, fingerprint) into `<out>/<name>.state.pt` after each,
+    so that a hard stop loses at most one piece; then measure the test ELBO and pack once more. A piece after the first
+    starts only if it and the ELBO fit the time left at the pace of the pieces so far (`_piece_fits`), so a stage that
+    runs slower than its calibration ends early with its test ELBO. Returns the stage's record."""
     t0, d, unit = time.time(), s.work/name, min(cfg.log_every, cfg.steps)
     before = (read_json(d/'train.json') or {}).get('stages', [])                 # earlier slices' stages
     def pack(step: int, elbo=(None, None)) -> dict:
@@ -89,13 +96,16 @@ def _mnist_stage(name: str, cfg: MNISTConfig, done: int, to: int, x_train, xs: d
         atomic_save({**load_checkpoint(d/'checkpoint.pt', 'cpu'), 'train': info, 'fingerprint': mnist.fingerprint(cfg)},
                     s.out/f'{name}.state.pt')
         s.info['staged'][name] = rec; s.save(); return rec
-    n = max(unit, int(CHUNK_S / sps) // unit * unit)
+    n, step = max(unit, int(CHUNK_S / sps) // unit * unit), done
+    elbo_s = sps * cfg.elbo_examples * cfg.elbo_samples / cfg.batch_size        # forward passes only: an overestimate
     for k in range(done + n, to + n, n):
-        model, _ = mnist.train_model(name, dataclasses.replace(cfg, steps=min(k, to)), x_train, s.work, device, progress)
-        pack(min(k, to))
+        k = min(k, to)
+        if step > done and not _piece_fits(k - step, (time.time() - t0) / (step - done), s.left(), elbo_s): break
+        model, _ = mnist.train_model(name, dataclasses.replace(cfg, steps=k), x_train, s.work, device, progress)
+        step = k; pack(step)
     seed_everything(cfg.seed)
     with torch.no_grad(): e = elbo_values(model.eval(), xs['dynamic'][:cfg.elbo_examples], cfg.elbo_samples, cfg.eval_batch)
-    return pack(to, mean_se(e))
+    return pack(step, mean_se(e))
 
 def _kept(name: str) -> tuple:
     """What a slice keeps of model `name`: its decoder, and its encoder where AIS starts from it (`mnist.AIS_INIT`: a VAE's
