@@ -224,7 +224,7 @@ def stages_table(preset: str = 'paper', root=None) -> str | None:
         ck = load_checkpoint(d/m/'state.pt', 'cpu')
         stages = ck['train']['stages'] if ck is not None else ((read_json(d/m/'result.json') or {}).get('run') or {}).get('stages', [])
         status = 'training' if ck is not None else 'finished'
-        ais = {r['step']: f"{pm(r['ais'], r['ais_se'], digits=2)} ({r['n']} of {r['of']})" for r in read_json(d/m/'stage_ais.json') or []}
+        ais = {r['step']: f"{pm(r['ais'], r['ais_se'], digits=2)} ({r['n']:,} of {r['of']:,})" for r in read_json(d/m/'stage_ais.json') or []}
         rows += [[m, f"{x['from_step']:,} to {x['to_step']:,}", f"{x['seconds']:.0f}", x['device'], f"`{x['commit'][:8]}`",
                   pm(x['test_elbo'], x['test_elbo_se'], digits=2), ais.get(x['to_step'], ''), status if k == len(stages) - 1 else '']
                  for k, x in enumerate(stages)]
