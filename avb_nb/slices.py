@@ -237,7 +237,8 @@ def stage_ais(name: str, n: int, out, preset: str = 'paper', root=None, data=Non
     `results/mnist/<preset>/`): the table's protocol (`cfg.ais`) on the first `n` of its `cfg.ais_examples` dynamic test
     digits, the ELBO on all of them, and the table's AIS column estimated from both (`evaluate.difference_estimate`).
     AIS runs `chunk` digits at a time, each cached in `out` (rerun to resume); the record, with `commit` (else the
-    tree's), is written to `out/stage_ais.json` and returned."""
+    tree's), is written to `out/stage_ais.json` and returned (`run.seconds`: this call's; `subset.ais_seconds`: every
+    chunk's AIS, whichever call ran it)."""
     cfg, out, t0 = MNISTConfig.preset(preset), Path(out), time.time()
     path = Path(root or results_dir(mnist.NAME, preset))/name/'state.pt'; ck = load_checkpoint(path, 'cpu')
     if ck is None: raise FileNotFoundError(f"no training state of {name} at {path}: a slice that trains it a stage files one")
