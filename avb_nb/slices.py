@@ -7,8 +7,8 @@ from __future__ import annotations
 import dataclasses, re, shutil, time
 from pathlib import Path
 import torch
-from .core import (get_device, seed_everything, atomic_save, atomic_write_text, load_checkpoint, load_metrics, results_dir,
-                         mean_se, git_commit, device_name)
+from .core import (get_device, seed_everything, atomic_save, atomic_write_text, load_checkpoint, load_metrics,
+    results_dir, mean_se, git_commit, device_name)
 from .train import fit
 from .evaluate import ais_values, elbo_values, ais_summary, difference_estimate
 from .run import read_json, write_json, Slice, seconds_per_step, file_slice, check_filed, finished
