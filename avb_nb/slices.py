@@ -18,8 +18,8 @@ from .experiments.celeba import CelebAConfig
 from .report import md_table, pm
 
 # %% auto #0
-__all__ = ['FILE_MIB', 'CHUNK_S', 'SLICES', 'mnist_slice', 'ingest_mnist', 'stages_table', 'stage_ais', 'file_stage_ais',
-           'slice_model', 'celeba_slice', 'ingest_celeba', 'slices_of']
+__all__ = ['MARGIN_S', 'FILE_MIB', 'CHUNK_S', 'SLICES', 'mnist_slice', 'ingest_mnist', 'stages_table', 'stage_ais',
+           'file_stage_ais', 'slice_model', 'celeba_slice', 'ingest_celeba', 'slices_of']
 
 # %% ../nbs/16_slices.ipynb #gs0mnsl0
 def _fit_seconds(model, x_train, tc, device, steps: int, short: int = 2) -> float:
@@ -27,6 +27,7 @@ def _fit_seconds(model, x_train, tc, device, steps: int, short: int = 2) -> floa
     return seconds_per_step(lambda n: fit(model, x_train, dataclasses.replace(tc, steps=n, log_every=n), None, progress=False),
                             device, steps, short)
 
+MARGIN_S = 20.      # seconds a slice keeps in hand before its hard stop
 FILE_MIB = 15.      # what one returned file may hold (the limit is 16 MiB): a training state, or a part of a model's weights
 
 def _mnist_calibrate(name: str, cfg: MNISTConfig, x_train, xs: dict, device, rest: int, left: float) -> dict:
@@ -46,7 +47,7 @@ def _state_mib(model) -> float:
     return round(12 * sum(p.numel() for p in model.parameters()) / 2**20, 2)
 
 def _mnist_plan(cal: dict, cfg: MNISTConfig, done: int, left: float, n_sets: int, stage_steps: int | None = None,
-                margin: float = 20.) -> tuple[str, int]:
+                margin: float = MARGIN_S) -> tuple[str, int]:
     """What a slice does with a model that has trained `done` of its `cfg.steps` steps, `left` seconds before its stop:
     `('finish', n)` trains to the end and evaluates on the first `n` test sets (all that fit, at least the dynamic one);
     `('stage', to)` trains to step `to` only (a multiple of `log_every`, at most `stage_steps` more) and returns the
@@ -61,21 +62,26 @@ def _mnist_plan(cal: dict, cfg: MNISTConfig, done: int, left: float, n_sets: int
     n = min(rest, int(0.9 * (left - margin) / sps) // unit * unit, stage_steps or rest)     # 10% for timing noise
     return ('stage', done + n) if n > 0 else ('skip', 0)
 
-def _restore(name: str, cfg: MNISTConfig, states, work: Path) -> int:
-    """Put the training state of `name` that an earlier slice returned (filed as `<states>/<name>/state.pt`, default
-    `results/mnist/<preset>/`) into `work/<name>`, where training resumes from it; returns its step (0: none)."""
+def _filed_state(name: str, cfg: MNISTConfig, states=None) -> dict | None:
+    """The training state of `name` that an earlier slice returned (filed as `<states>/<name>/state.pt`, default
+    `results/mnist/<preset>/`), without its fingerprint; None if there is none; an error if other settings made it."""
     path = Path(states or results_dir(mnist.NAME, cfg.preset_name))/name/'state.pt'; ck = load_checkpoint(path, 'cpu')
-    if ck is None: return 0
-    if ck.pop('fingerprint', None) != mnist.fingerprint(cfg):
+    if ck is not None and ck.pop('fingerprint', None) != mnist.fingerprint(cfg):
         raise ValueError(f"{path} was trained with other settings than preset {cfg.preset_name!r} has now; "
                          "remove it to start that model afresh, or run the settings it was made with")
+    return ck
+
+def _restore(name: str, cfg: MNISTConfig, states, work: Path) -> int:
+    "Put `name`'s filed training state (`_filed_state`) into `work/<name>`, where training resumes from it; returns its step (0: none)."
+    ck = _filed_state(name, cfg, states)
+    if ck is None: return 0
     d = work/name; d.mkdir(parents=True, exist_ok=True)
     write_json(d/'train.json', ck.pop('train')); atomic_save(ck, d/'checkpoint.pt')
     return int(ck['step'])
 
 CHUNK_S = 60.      # a stage trains in pieces of about this many seconds, its state packed into `out` after each
 
-def _piece_fits(steps: int, pace: float, left: float, elbo_s: float, margin: float = 20.) -> bool:
+def _piece_fits(steps: int, pace: float, left: float, elbo_s: float, margin: float = MARGIN_S) -> bool:
     """Whether a piece of `steps` training steps at `pace` seconds a step (with 10% for noise), then the test ELBO
     (`elbo_s` seconds) and the slice's `margin`, fit in the `left` seconds."""
     return 1.1 * steps * pace + elbo_s + margin <= left
@@ -240,9 +246,8 @@ def stage_ais(name: str, n: int, out, preset: str = 'paper', root=None, data=Non
     tree's), is written to `out/stage_ais.json` and returned (`run.seconds`: this call's; `subset.ais_seconds`: every
     chunk's AIS, whichever call ran it)."""
     cfg, out, t0 = MNISTConfig.preset(preset), Path(out), time.time()
-    path = Path(root or results_dir(mnist.NAME, preset))/name/'state.pt'; ck = load_checkpoint(path, 'cpu')
-    if ck is None: raise FileNotFoundError(f"no training state of {name} at {path}: a slice that trains it a stage files one")
-    if ck.get('fingerprint') != mnist.fingerprint(cfg): raise ValueError(f"{path} was trained with other settings than preset {preset!r} has now")
+    ck = _filed_state(name, cfg, root)
+    if ck is None: raise FileNotFoundError(f"no training state of {name} in {root or results_dir(mnist.NAME, preset)}: a slice that trains it a stage files one")
     if not 2 <= n <= cfg.ais_examples: raise ValueError(f"n must lie between 2 and the table's {cfg.ais_examples} AIS digits, got {n}")
     device = get_device(device); model = mnist.make_model(name, cfg)
     model.load_state_dict(ck['model']); model.to(device).eval().requires_grad_(False)
