@@ -15,8 +15,8 @@ from .train import fit, TrainConfig, History
 
 # %% auto #0
 __all__ = ['start_run', 'fingerprint', 'read_json', 'write_json', 'open_stage', 'cached', 'snapshots', 'keyed', 'finished',
-           'fit_in', 'OutOfTime', 'time_limit', 'timed', 'Recorder', 'Slice', 'seconds_per_step', 'file_slice',
-           'git_ignored', 'check_filed']
+           'fit_in', 'OutOfTime', 'time_limit', 'timed', 'Recorder', 'Slice', 'seconds_per_step', 'filing_commit',
+           'file_slice', 'git_ignored', 'check_filed']
 
 # %% ../nbs/05a_run.ipynb #ru0strco
 def start_run(name: str, cfg, device, out, data=None, builtin: str | None = None) -> tuple[torch.device, Path]:
@@ -232,18 +232,25 @@ def seconds_per_step(train: Callable[[int], object], device, steps: int, short: 
     return max(t[1] - t[0], 1e-9) / steps
 
 # %% ../nbs/05a_run.ipynb #ru0fscod
+def filing_commit(made_from, what: str, dest=None) -> str:
+    """The commit of the tree that files `what` (a record made from commit `made_from`), read before anything is written,
+    after checking both ends: `made_from` is 40 hex digits (a committed tree), and filing into `results/` (`dest` None)
+    happens from a tree without uncommitted changes."""
+    if not re.fullmatch(r'[0-9a-f]{40}', str(made_from or '')):
+        raise ValueError(f"{what} was made from commit {made_from!r}; results must come from a clean, committed tree")
+    c = git_commit()
+    if dest is None and '+dirty' in str(c):
+        raise ValueError("the working tree has uncommitted changes: commit them before filing into results/ "
+                         "(what is filed records the tree that filed it)")
+    return c
+
 def file_slice(src, experiment: str, dest=None) -> tuple[dict, Path]:
     """The record of the slice returned in `src`, with `filed_from` (the commit of the tree that files it, read before
     anything is copied), and the folder to file it in (`dest`, else `results/<experiment>/<preset>/`)."""
     src = Path(src); s = read_json(src/'slice.json')
     if s is None or s.get('experiment') != experiment:
         raise ValueError(f"{src} holds no {experiment} slice (no slice.json of {experiment!r})")
-    if not re.fullmatch(r'[0-9a-f]{40}', s.get('commit') or ''):
-        raise ValueError(f"slice {src} was made from commit {s.get('commit')!r}; results must come from a clean, committed tree")
-    s['filed_from'] = git_commit()
-    if dest is None and '+dirty' in str(s['filed_from']):
-        raise ValueError("the working tree has uncommitted changes: commit them before filing a slice into results/ "
-                         "(what is filed records the tree that filed it)")
+    s['filed_from'] = filing_commit(s.get('commit'), f"slice {src}", dest)
     dest = Path(dest) if dest is not None else results_dir(experiment, s['preset'])
     dest.mkdir(parents=True, exist_ok=True)
     return s, dest

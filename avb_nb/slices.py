@@ -4,14 +4,14 @@
 
 # %% ../nbs/16_slices.ipynb #gs0imprt
 from __future__ import annotations
-import dataclasses, re, shutil, time
+import dataclasses, shutil, time
 from pathlib import Path
 import torch
 from .core import (get_device, seed_everything, atomic_save, atomic_write_text, load_checkpoint, load_metrics,
     results_dir, mean_se, git_commit, device_name)
 from .train import fit
 from .evaluate import ais_values, elbo_values, ais_summary, difference_estimate
-from .run import read_json, write_json, Slice, seconds_per_step, file_slice, check_filed, finished
+from .run import read_json, write_json, Slice, seconds_per_step, file_slice, filing_commit, check_filed, finished
 from .experiments import mnist, celeba
 from .experiments.mnist import MNISTConfig
 from .experiments.celeba import CelebAConfig
@@ -268,11 +268,9 @@ def file_stage_ais(src, dest=None) -> dict:
     `<dest>/<model>/stage_ais.json` (default `results/mnist/<preset>/`), replacing one of the same step and `n`."""
     r = read_json(Path(src)/'stage_ais.json')
     if r is None: raise FileNotFoundError(f"{src} holds no stage_ais.json")
-    if not re.fullmatch(r'[0-9a-f]{40}', str(r['run']['commit'])):
-        raise ValueError(f"{src}/stage_ais.json was made from commit {r['run']['commit']!r}; results must come from a clean, committed tree")
     if r['fingerprint'] != mnist.fingerprint(MNISTConfig.preset(r['preset'])):
         raise ValueError(f"{src}/stage_ais.json was made with other settings than preset {r['preset']!r} has now")
-    if dest is None and '+dirty' in str(git_commit()): raise ValueError("commit your changes first: results are filed from a clean tree")
+    filing_commit(r['run']['commit'], f"{src}/stage_ais.json", dest)
     f = Path(dest or results_dir(mnist.NAME, r['preset']))/r['model']/'stage_ais.json'
     recs = [x for x in (read_json(f) or []) if (x['step'], x['n']) != (r['step'], r['n'])]
     f.parent.mkdir(parents=True, exist_ok=True); write_json(f, sorted(recs + [r], key=lambda x: (x['step'], x['n'])))

@@ -14,7 +14,7 @@ adversary's estimate) need the adversary too, which no slice returns, so they st
   python tools/gpu_static_ais.py --ingest DIR [--dest results/mnist/slice]
 """
 from __future__ import annotations
-import argparse, re, sys
+import argparse, sys
 from pathlib import Path
 import torch
 
@@ -25,7 +25,7 @@ from avb_nb.experiments.mnist import MNISTConfig, test_sets, parse_model, AIS_IN
 from avb_nb.slices import slice_model  # noqa: E402
 from avb_nb.evaluate import ais_values, ais_summary  # noqa: E402
 from avb_nb.core import results_dir, git_commit  # noqa: E402
-from avb_nb.run import Recorder, read_json, write_json, timed  # noqa: E402
+from avb_nb.run import Recorder, read_json, write_json, timed, filing_commit  # noqa: E402
 from gpu_record import env_info  # noqa: E402
 
 PRESET = 'slice'
@@ -79,10 +79,8 @@ def ingest(src, dest=None) -> int:
         if dest is None: raise SystemExit("a --tiny run is a dry run: file it only into a --dest of its own")
     elif s['env']['fingerprint'] != mnist.fingerprint(cfg) or s['env']['ais'] != cfg.ais:
         raise SystemExit(f"{src}/static.json was made with other settings than the {PRESET} preset has now")
-    elif not re.fullmatch(r'[0-9a-f]{40}', str(s['env']['commit'])):
-        raise SystemExit(f"static.json was made from commit {s['env']['commit']!r}; results must come from a clean, committed tree")
-    filed_from = git_commit()                                          # the tree's, before anything is written
-    if dest is None and '+dirty' in str(filed_from): raise SystemExit("commit your changes first: the results record the tree that filed them")
+    try: filed_from = git_commit() if s['env']['tiny'] else filing_commit(s['env']['commit'], f"{src}/static.json", dest)
+    except ValueError as e: raise SystemExit(str(e))
     dest = Path(dest or results_dir(mnist.NAME, PRESET))
     for row in s['rows']:
         r = read_json(dest/row['model']/'result.json')
