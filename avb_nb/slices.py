@@ -192,6 +192,15 @@ def mnist_slice(models, out, preset: str = 'slice', budget_s: float = 420., devi
     return read_json(Path(out)/'slice.json')
 
 # %% ../nbs/16_slices.ipynb #gs0mning
+def _file_record(src: Path, folder: Path) -> Path:
+    """Copy the slice record `src` (a `slice.json`) into `folder` as `<start time>-<models>.json`: two slices started in
+    the same second keep a record each, and a different record of that name is refused, never overwritten."""
+    s = read_json(src); dest = Path(folder)/f"{s['started'].replace(':', '')}-{'+'.join(s['config']['models'])}.json"
+    if dest.exists() and read_json(dest) != s:
+        raise ValueError(f"{dest} already holds another slice's record: file {src} under another name by hand")
+    dest.parent.mkdir(parents=True, exist_ok=True)
+    return Path(shutil.copy(src, dest))
+
 def ingest_mnist(src, dest=None) -> dict:
     """File a returned slice folder `src` into `dest` (default `results/mnist/<preset>/`): each finished model's result,
     figures and weights (its parts joined again), and each staged model's training state (`<model>/state.pt`, where the
@@ -215,8 +224,7 @@ def ingest_mnist(src, dest=None) -> dict:
         if any(p is None for p in parts): raise ValueError(f"{src} lacks a part of {m}'s weights: {_weight_files(m, len(parts))}")
         atomic_save({k: v for p in parts for k, v in p.items()}, dest/m/'weights.pt'); filed.append(dest/m/'weights.pt')
         (dest/m/'state.pt').unlink(missing_ok=True)                  # finished: no later slice resumes it
-    (dest/'slices').mkdir(parents=True, exist_ok=True)
-    filed.append(shutil.copy(src/'slice.json', dest/'slices'/f"{s['started'].replace(':', '')}.json")); check_filed(filed)
+    filed.append(_file_record(src/'slice.json', dest/'slices')); check_filed(filed)
     if not finished(dest, mnist.MODELS, s['fingerprint']): return {}
     return mnist.summarize(dest, cfg, 'cpu', s['filed_from'])       # the clean tree, not the one the copies made dirty
 
