@@ -193,12 +193,13 @@ def mnist_slice(models, out, preset: str = 'slice', budget_s: float = 420., devi
 
 # %% ../nbs/16_slices.ipynb #gs0mning
 def _file_record(src: Path, folder: Path) -> Path:
-    """Copy the slice record `src` (a `slice.json`) into `folder` as `<start time>-<models>.json`: two slices started in
-    the same second keep a record each, and a different record of that name is refused, never overwritten."""
-    s = read_json(src); dest = Path(folder)/f"{s['started'].replace(':', '')}-{'+'.join(s['config']['models'])}.json"
-    if dest.exists() and read_json(dest) != s:
-        raise ValueError(f"{dest} already holds another slice's record: file {src} under another name by hand")
-    dest.parent.mkdir(parents=True, exist_ok=True)
+    """Copy the slice record `src` (a `slice.json`) into `folder` as `<start time>-<models>.json`, never over another
+    record: a second slice of the same models started in the same second (only the smoke dry run is that fast) is
+    filed as `...-2.json`, and so on; filing the same record again rewrites its own file."""
+    s, folder, k = read_json(src), Path(folder), 1
+    stem = f"{s['started'].replace(':', '')}-{'+'.join(s['config']['models'])}"
+    while (dest := folder/f"{stem}{f'-{k}' if k > 1 else ''}.json").exists() and read_json(dest) != s: k += 1
+    folder.mkdir(parents=True, exist_ok=True)
     return Path(shutil.copy(src, dest))
 
 def ingest_mnist(src, dest=None) -> dict:
