@@ -198,7 +198,8 @@ def _file_record(src: Path, folder: Path) -> Path:
     filed as `...-2.json`, and so on; filing the same record again rewrites its own file."""
     s, folder, k = read_json(src), Path(folder), 1
     stem = f"{s['started'].replace(':', '')}-{'+'.join(s['config']['models'])}"
-    while (dest := folder/f"{stem}{f'-{k}' if k > 1 else ''}.json").exists() and read_json(dest) != s: k += 1
+    dest = folder/f'{stem}.json'
+    while dest.exists() and read_json(dest) != s: k += 1; dest = folder/f'{stem}-{k}.json'
     folder.mkdir(parents=True, exist_ok=True)
     return Path(shutil.copy(src, dest))
 
