@@ -125,8 +125,8 @@ class TrainStep:
     def __call__(self, next_batch: Callable[[], Tensor | int], norms: bool = False) -> dict[str, Tensor]:
         if not self.graphed: return self._step(next_batch, norms)
         xs = [next_batch() for _ in range(self.n_batches)]
-        if not all(isinstance(x, Tensor) for x in xs):
-            warnings.warn("cuda_graph needs tensor batches; this model trains eagerly"); self.graphed = False
+        if not all(isinstance(x, (Tensor, int)) for x in xs):
+            warnings.warn("cuda_graph needs tensor batches or int batch sizes; this model trains eagerly"); self.graphed = False
             return self._step(iter(xs).__next__, norms)
         if self.graph is None:
             if self.warm < 2: return self._warm_up(xs, norms)
@@ -135,7 +135,9 @@ class TrainStep:
                 warnings.warn(f"CUDA graph capture failed ({type(e).__name__}: {str(e)[:200]}); training continues eagerly")
                 self.graphed, self.graph = False, None
                 return self._step(iter(xs).__next__, norms)
-        for s, x in zip(self.x_static, xs): s.copy_(x)
+        for s, x in zip(self.x_static, xs):
+            if isinstance(s, Tensor): s.copy_(x)
+            elif s != x: raise ValueError(f"a graphed step replays the batch size it was captured at ({s}); got {x}")
         self.graph.replay()
         terms = dict(self.terms_static)                  # with clip_grad, the graph's own norms are among them
         if norms and not self.cfg.clip_grad: terms.update(self._norms())
@@ -149,8 +151,9 @@ class TrainStep:
         return terms
 
     def _capture(self, xs):
-        "Record one step on static input buffers (one per batch the step draws); the graph runs it on `replay`."
-        self.x_static = [x.clone() for x in xs]
+        """Record one step on static input buffers (one per batch the step draws; a data-free model's batch is its size,
+        and the noise it draws inside the step is fresh at every replay); the graph runs it on `replay`."""
+        self.x_static = [x.clone() if isinstance(x, Tensor) else x for x in xs]
         for p in self.P + self.A: p.grad = None
         self.graph = torch.cuda.CUDAGraph()
         with torch.cuda.graph(self.graph): self.terms_static = self._step(iter(self.x_static).__next__, norms=False)
