@@ -4,7 +4,7 @@
 
 # %% ../nbs/02_data.ipynb #056a9faf
 from __future__ import annotations
-import os, re, gzip, math, hashlib, tempfile, urllib.request, zipfile
+import os, re, gzip, json, math, hashlib, tempfile, urllib.request, zipfile
 from pathlib import Path
 from typing import Iterator
 import numpy as np
@@ -13,12 +13,12 @@ from .core import get_device, repo_root, make_dirs, remove_if_empty, mean_se
 
 # %% auto #0
 __all__ = ['LOG_LIK_OPTIMUM_2X2', 'ES_NAMES', 'ES_MIRROR', 'KS_CRIT', 'DATA_ENV', 'CACHE_ENV', 'MNIST_MIRROR', 'MNIST_FILES',
-           'MNIST_SPLITS', 'LAROCHELLE_MIRROR', 'BINARIZED_MNIST', 'CELEBA_HELP', 'CELEBA_TEST_START', 'synthetic_2x2',
-           'eight_schools', 'eight_schools_log_joint', 'EightSchoolsExact', 'p_tau_positive', 'exact_marginals',
-           'ks_distance', 'posterior_summary', 'exact_summary', 'DataError', 'DataUnavailable', 'cache_dir',
-           'shared_data_dir', 'data_roots', 'find_file', 'sha256sum', 'check_sha256', 'download', 'fetch', 'read_idx',
-           'load_mnist', 'binarize', 'Batches', 'mnist_batches', 'parse_amat', 'load_binarized_mnist',
-           'mnist_test_subset', 'celeba_files', 'load_celeba', 'file_number', 'split_celeba']
+           'MNIST_SPLITS', 'LAROCHELLE_MIRROR', 'BINARIZED_MNIST', 'CELEBA_HELP', 'CELEBA_NAME', 'CELEBA_TEST_START',
+           'synthetic_2x2', 'eight_schools', 'eight_schools_log_joint', 'EightSchoolsExact', 'p_tau_positive',
+           'exact_marginals', 'ks_distance', 'posterior_summary', 'exact_summary', 'DataError', 'DataUnavailable',
+           'cache_dir', 'shared_data_dir', 'data_roots', 'find_file', 'sha256sum', 'check_sha256', 'download', 'fetch',
+           'read_idx', 'load_mnist', 'binarize', 'Batches', 'mnist_batches', 'parse_amat', 'load_binarized_mnist',
+           'mnist_test_subset', 'celeba_files', 'load_celeba', 'file_number', 'split_celeba', 'prepare_celeba']
 
 # %% ../nbs/02_data.ipynb #dbb90a77
 LOG_LIK_OPTIMUM_2X2 = -math.log(4)   # the best average log-likelihood on the set: four equally likely images
@@ -439,40 +439,61 @@ CELEBA_HELP = ("CelebA has no scriptable download: get img_align_celeba.zip from
                "(https://mmlab.ie.cuhk.edu.hk/projects/CelebA.html, 'Align&Cropped Images'), unzip it so that "
                f"<root>/celeba/img_align_celeba/000001.jpg exists, then pass path=<root> or set ${DATA_ENV}=<root>.")
 
+CELEBA_NAME = r'\d{6}\.(jpg|webp)'     # the official JPEGs, or the lossless copies `prepare_celeba` writes
+
 def celeba_files(path: str | Path | None = None) -> list[Path]:
-    "The official celebA JPEGs (`NNNNNN.jpg`) of the first folder that has any, in name order."
+    """The celebA images of the first folder that has any, in name order: the official JPEGs (`NNNNNN.jpg`), or the
+    prepared copies (`NNNNNN.webp`) of a folder `prepare_celeba` wrote."""
     folders = [f for r in data_roots(path) for f in (r/'celeba'/'img_align_celeba', r/'img_align_celeba', r)]
     for f in folders:
-        files = sorted(p for p in f.glob('*.jpg') if re.fullmatch(r'\d{6}\.jpg', p.name)) if f.is_dir() else []
+        files = sorted(p for p in f.iterdir() if re.fullmatch(CELEBA_NAME, p.name)) if f.is_dir() else []
         if files: return files
-    raise FileNotFoundError(f"no celebA JPEGs (NNNNNN.jpg) in any of {[str(f) for f in folders]}. {CELEBA_HELP}")
+    raise FileNotFoundError(f"no celebA images (NNNNNN.jpg) in any of {[str(f) for f in folders]}. {CELEBA_HELP}")
+
+def _prepared(folder: Path) -> dict:
+    "The crop and size the prepared images of `folder` were written at (its `prepared.json`)."
+    p = folder/'prepared.json'
+    if not p.is_file(): raise DataError(f"{folder} holds .webp images but no prepared.json: write the folder with prepare_celeba")
+    return json.loads(p.read_text())
+
+def _face(f: Path, crop: int | None, size: int, made: dict | None = None) -> np.ndarray:
+    """Image `f` as `(size, size, 3)` uint8: a JPEG centre-cropped to `crop` and resized to `size`; a prepared image as
+    stored, if `made` (its folder's `_prepared` record) says it was written at this `crop` and `size`."""
+    from PIL import Image
+    try:
+        with Image.open(f) as im:
+            im = im.convert('RGB'); w, h = im.size
+            if made is not None:
+                if (made['crop'], made['size']) != (crop, size):
+                    raise ValueError(f"{f.parent} holds images prepared at crop={made['crop']}, size={made['size']}; this load asks "
+                                     f"for crop={crop}, size={size}: prepare them again at those (prepare_celeba) or load the JPEGs")
+                return np.asarray(im)
+            c = crop or min(w, h)
+            if c > min(w, h): raise ValueError(f"crop={crop} is larger than the {w}x{h} image {f}")
+            box = ((w - c)//2, (h - c)//2, (w - c)//2 + c, (h - c)//2 + c)
+            return np.asarray(im.resize((size, size), Image.BILINEAR, box=box))
+    except OSError as e:
+        raise DataError(f"{f} is not a readable image ({e}); delete it or replace it with the original.") from e
 
 def load_celeba(path: str | Path | None = None, crop: int | None = 140, size: int = 64,
                 max_images: int | None = None, files: list | None = None, progress: bool = False) -> torch.Tensor:
-    "celebA JPEGs (those found from `path`, or the list `files`) centre-cropped to `crop`, resized to `size`: float32 in [0, 1], (N, 3, size, size)."
-    from PIL import Image
+    """celebA images (those found from `path`, or the list `files`) centre-cropped to `crop`, resized to `size` (prepared
+    copies: as stored, which is the same): float32 in [0, 1], (N, 3, size, size)."""
     from tqdm.auto import tqdm
-    files = (celeba_files(path) if files is None else list(files))[:max_images]
+    files = [Path(f) for f in (celeba_files(path) if files is None else files)][:max_images]
+    made = {d: _prepared(d) for d in {f.parent for f in files if f.suffix == '.webp'}}
     out = np.empty((len(files), size, size, 3), np.uint8)
     for i, f in enumerate(tqdm(files, desc='loading celebA', disable=not progress, leave=False)):
-        try:
-            with Image.open(f) as im:
-                im = im.convert('RGB'); w, h = im.size; c = crop or min(w, h)
-                if c > min(w, h): raise ValueError(f"crop={crop} is larger than the {w}x{h} image {f}")
-                box = ((w - c)//2, (h - c)//2, (w - c)//2 + c, (h - c)//2 + c)
-                out[i] = np.asarray(im.resize((size, size), Image.BILINEAR, box=box))
-        except OSError as e:
-            raise DataError(f"{f} is not a readable JPEG ({e}); delete it or replace it with the original.") from e
+        out[i] = _face(f, crop, size, made.get(f.parent) if f.suffix == '.webp' else None)
     return torch.from_numpy(out).permute(0, 3, 1, 2).float().div_(255)
 
 # %% ../nbs/02_data.ipynb #dc0spl0c
 CELEBA_TEST_START = 182638        # official celebA evaluation partition: test = files 182638-202599
 
 def file_number(p) -> int:
-    "The official index of a celebA file `NNNNNN.jpg`."
-    m = re.fullmatch(r'(\d{6})\.jpg', Path(p).name)
-    if not m: raise ValueError(f"{p} is not an official celebA file name (NNNNNN.jpg)")
-    return int(m.group(1))
+    "The official index of a celebA file `NNNNNN.jpg` (or of its prepared copy `NNNNNN.webp`)."
+    if not re.fullmatch(CELEBA_NAME, Path(p).name): raise ValueError(f"{p} is not an official celebA file name (NNNNNN.jpg)")
+    return int(Path(p).stem)
 
 def split_celeba(files: list, n_train: int | None = None, n_test: int | None = None) -> tuple[list, list, str]:
     "`(train, test, rule)`: the official partition by file number, or the last 10% held out if no file is in the test partition."
@@ -487,3 +508,18 @@ def split_celeba(files: list, n_train: int | None = None, n_test: int | None = N
         raise ValueError(f"need at least one training and one test image; the folder gives {len(train)} and {len(test)} "
                          f"({len(files)} files). Add images or point `data` at the full img_align_celeba folder.")
     return train, test, rule
+
+# %% ../nbs/02_data.ipynb #dc0prp0c
+def prepare_celeba(dest, path: str | Path | None = None, crop: int | None = 140, size: int = 64,
+                   files: list | None = None, progress: bool = True) -> Path:
+    """Write the celebA images found from `path` (or the list `files`) as `load_celeba` gives them at `crop` and `size`,
+    each a lossless WebP `dest/NNNNNN.webp`, and `dest/prepared.json` (crop, size, count) last; returns `dest`."""
+    from PIL import Image
+    from tqdm.auto import tqdm
+    files, dest = [Path(f) for f in (celeba_files(path) if files is None else files)], Path(dest)
+    if any(f.suffix != '.jpg' for f in files): raise ValueError("prepare_celeba reads the official JPEGs (NNNNNN.jpg)")
+    dest.mkdir(parents=True, exist_ok=True); (dest/'prepared.json').unlink(missing_ok=True)
+    for f in tqdm(files, desc='preparing celebA', disable=not progress, leave=False):
+        Image.fromarray(_face(f, crop, size)).save(dest/f'{f.stem}.webp', lossless=True, quality=100, method=4)
+    (dest/'prepared.json').write_text(json.dumps(dict(crop=crop, size=size, n=len(files), source=f'{files[0].parent.name}')))
+    return dest

@@ -47,9 +47,17 @@ torch.save(_kept_weights("avb_ac_8", m.state_dict()), sys.argv[1])' "$d/res/avb_
 echo "dry run: tools/gpu_static_ais.py --tiny (AVB-8, AVB+AC-8) and its ingest ok"; rm -rf "$d"
 # the GPU queue's slice commands, dry-run on this CPU with the smoke preset, then ingested (the data: .device_data if
 # it holds the experiment's set, as on a lent machine, else the library's search)
-for job in "mnist vae_8,avb_8 .device_data/mnist" "mnist avb_ac_8 .device_data/mnist" "celeba avb .device_data/celeba"; do
-  read -r exp models need <<< "$job"
-  d=$(mktemp -d); data=.device_data; [ -d "$need" ] || data="$d/none"
+# (celebA travels as a prepared copy, data.prepare_celeba: the queue's .device_data/celeba64, else one of 40 images made here)
+for job in "mnist vae_8,avb_8 .device_data/mnist .device_data" "mnist avb_ac_8 .device_data/mnist .device_data" \
+           "celeba avb .device_data/celeba64 .device_data/celeba64"; do
+  read -r exp models need data <<< "$job"
+  d=$(mktemp -d); [ -d "$need" ] || data="$d/none"
+  if [ "$exp" = celeba ] && [ ! -d "$need" ]; then
+    data="$d/celeba64"
+    .venv/bin/python -c 'import sys; from avb_nb.data import celeba_files, prepare_celeba; from avb_nb.experiments import celeba
+c, f = celeba.CelebAConfig.preset("slice"), celeba_files(); prepare_celeba(sys.argv[1], crop=c.crop, size=c.size, files=f[:36] + f[-4:], progress=False)' "$data" \
+      || { echo "data.prepare_celeba failed"; exit 1; }
+  fi
   DATA="$data" OUT="$d/out" PYTHON=.venv/bin/python bash tools/gpu_slice.sh "$exp" "$models" 300 \
     "$(git rev-parse HEAD 2>/dev/null || echo unknown)" --preset smoke --device cpu > /dev/null \
     || { cat "$d/out/log.txt"; echo "tools/gpu_slice.sh $exp dry run failed"; exit 1; }
