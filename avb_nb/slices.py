@@ -289,10 +289,13 @@ def file_stage_ais(src, dest=None) -> dict:
 
 # %% ../nbs/16_slices.ipynb #gs0smdl0
 def slice_model(name: str, preset: str = 'slice', root=None):
-    "Model `name` with the weights a slice filed in `<root>/<name>/weights.pt` (default `results/mnist/<preset>/`), in eval mode."
+    """Model `name` with the weights a slice filed in `<root>/<name>/weights.pt` (default `results/mnist/<preset>/`), or, if
+    it is still training across slices, its filed training state's (`<name>/state.pt`); in eval mode."""
     m, path = mnist.make_model(name, MNISTConfig.preset(preset)), Path(root or results_dir(mnist.NAME, preset))/name/'weights.pt'
     state = load_checkpoint(path)
-    if state is None: raise FileNotFoundError(f"no weights at {path}: run {name}'s GPU slice and ingest it first")
+    if state is None and (ck := _filed_state(name, MNISTConfig.preset(preset), root)) is not None:
+        m.load_state_dict(ck['model']); return m.eval().requires_grad_(False)
+    if state is None: raise FileNotFoundError(f"no weights at {path} and no training state: run {name}'s GPU slice and ingest it first")
     missing, unexpected = m.load_state_dict(state, strict=False)
     kept = _kept(name)
     if unexpected or any(k.startswith(kept) for k in missing):

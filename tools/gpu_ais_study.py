@@ -10,8 +10,9 @@ Each measurement is written to OUT/study.json as soon as it is taken (tools/gpu_
 is skipped and recorded as skipped, never silently shortened. Rerun with the same arguments on the same machine, the
 script keeps the rows already in OUT/study.json and takes only the rest (so on a CPU the study can span several sittings).
 
-  python tools/gpu_ais_study.py --out DIR [--budget SECONDS] [--data DIR] [--model NAME] [--examples N] [--sweep-T 100,300]
-                                [--bdmc-T 1000] [--tiny]   # --tiny: the CPU dry run
+  python tools/gpu_ais_study.py --out DIR [--budget SECONDS] [--data DIR] [--model NAME] [--preset NAME] [--examples N]
+                                [--sweep-T 100,300] [--bdmc-T 1000] [--tiny]   # --tiny: the CPU dry run
+--preset paper takes a model still training across slices at the step its filed state reached (`slices.slice_model`).
 """
 from __future__ import annotations
 import argparse, sys, time
@@ -23,7 +24,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 from avb_nb.experiments.mnist import MNISTConfig, test_sets, parse_model, AIS_INIT  # noqa: E402
 from avb_nb.slices import slice_model  # noqa: E402
 from avb_nb.evaluate import ais_values, simulate, bdmc_values  # noqa: E402
-from avb_nb.core import sync  # noqa: E402
+from avb_nb.core import sync, results_dir  # noqa: E402
 from avb_nb.run import Recorder  # noqa: E402
 from gpu_record import env_info  # noqa: E402
 
@@ -34,6 +35,7 @@ def main(argv=None):
     ap.add_argument('--budget', type=float, default=480., help='seconds; runs that would pass it are skipped')
     ap.add_argument('--data', default=None, help='folder holding mnist/ (default: the library default)')
     ap.add_argument('--model', default='vae_8')
+    ap.add_argument('--preset', default='slice', help='whose filed weights (or training state): results/mnist/PRESET/MODEL/')
     ap.add_argument('--examples', type=int, default=256, help='test digits in the sweep, and simulated digits for BDMC')
     ap.add_argument('--sweep-T', default='100,300,1000,3000', help='the sweep\'s numbers of distributions T, comma-separated')
     ap.add_argument('--bdmc-T', default='1000,3000,100', help='BDMC\'s T, comma-separated, the first before the sweep; "" for none')
@@ -45,11 +47,13 @@ def main(argv=None):
     n = 2 if args.tiny else args.examples
     ints = lambda a: tuple(int(t) for t in a.split(',') if t.strip())
     Ts, bdmc_Ts = ((2, 3), (3, 2)) if args.tiny else (ints(args.sweep_T), ints(args.bdmc_T))
-    cfg = MNISTConfig.preset('slice')
-    env = env_info(args.tiny, args.budget, model=args.model, preset='slice', weights=f'results/mnist/slice/{args.model}/weights.pt',
+    cfg, d = MNISTConfig.preset(args.preset), results_dir('mnist', args.preset)/args.model
+    staged = None if (d/'weights.pt').exists() else torch.load(d/'state.pt', map_location='cpu', weights_only=False)['step']
+    env = env_info(args.tiny, args.budget, model=args.model, preset=args.preset,
+                   weights=str((d/('weights.pt' if staged is None else 'state.pt')).relative_to(results_dir('mnist', args.preset).parents[2])), step=staged,
                    examples=n, chains=cfg.ais_chains, sweep_T=list(Ts), bdmc_T=list(bdmc_Ts), init=AIS_INIT[parse_model(args.model)[0]])
     rec = Recorder(args.out, 'study.json', args.budget, env, ('calibration', 'bdmc', 'sweep'), resume=True)
-    model = slice_model(args.model).to(dev)
+    model = slice_model(args.model, args.preset).to(dev)
     x = test_sets(cfg, args.data)['dynamic'][:n].to(dev)
     x_sim, z_sim = simulate(model, n, seed=1)
     at = lambda T, L, s: {**cfg.ais, 'n_steps': T, 'n_leapfrog': L, 'schedule': s}

@@ -25,7 +25,8 @@ failed=$(sed -n '/Failed On The Following Notebooks/,$p' "$tlog" | grep -cE '^\s
 if [ "$rc" -ne 0 ]; then echo "notebooks: $failed failed (listed above)"; rm -f "$tlog"; exit "$rc"; fi
 rm -f "$tlog"
 # the GPU scripts, dry-run on this CPU at tiny sizes: the same code a lent GPU runs
-for job in gpu_calibrate "gpu_calibrate --arch aug2017" gpu_calibrate_small "gpu_probe_lr --sections graph,scaling,long" gpu_ais_study "gpu_ais_study --model avb_8"; do
+for job in gpu_calibrate "gpu_calibrate --arch aug2017" gpu_calibrate_small "gpu_probe_lr --sections graph,scaling,long" gpu_ais_study "gpu_ais_study --model avb_8" \
+           "gpu_ais_study --model vae_32 --preset paper"; do
   read -r t opts <<< "$job"
   d=$(mktemp -d); .venv/bin/python tools/$t.py --tiny --out "$d" $opts > "$d/log.txt" 2>&1 || { cat "$d/log.txt"; echo "tools/$t.py --tiny $opts failed"; exit 1; }
   grep -q '"errors": \[\]' "$d"/*.json || { cat "$d"/*.json; echo "tools/$t.py --tiny $opts recorded errors"; exit 1; }
