@@ -450,25 +450,24 @@ def celeba_files(path: str | Path | None = None) -> list[Path]:
         if files: return files
     raise FileNotFoundError(f"no celebA images (NNNNNN.jpg) in any of {[str(f) for f in folders]}. {CELEBA_HELP}")
 
-def _prepared(folder: Path) -> dict:
-    "The crop and size the prepared images of `folder` were written at (its `prepared.json`)."
+def _check_prepared(folder: Path, crop: int | None, size: int):
+    "That the prepared images of `folder` were written at `crop` and `size` (its `prepared.json` says so)."
     p = folder/'prepared.json'
     if not p.is_file(): raise DataError(f"{folder} holds .webp images but no prepared.json: write the folder with prepare_celeba")
-    return json.loads(p.read_text())
+    made = json.loads(p.read_text())
+    if (made['crop'], made['size']) != (crop, size):
+        raise ValueError(f"{folder} holds images prepared at crop={made['crop']}, size={made['size']}; this load asks "
+                         f"for crop={crop}, size={size}: prepare them again at those (prepare_celeba) or load the JPEGs")
 
-def _face(f: Path, crop: int | None, size: int, made: dict | None = None) -> np.ndarray:
-    """Image `f` as `(size, size, 3)` uint8: a JPEG centre-cropped to `crop` and resized to `size`; a prepared image as
-    stored, if `made` (its folder's `_prepared` record) says it was written at this `crop` and `size`."""
+def _face(f: Path, crop: int | None, size: int) -> np.ndarray:
+    """Image `f` as `(size, size, 3)` uint8: a JPEG centre-cropped to `crop` and resized to `size`; a prepared image
+    (`.webp`, its folder checked by `_check_prepared`) as stored."""
     from PIL import Image
     try:
         with Image.open(f) as im:
-            im = im.convert('RGB'); w, h = im.size
-            if made is not None:
-                if (made['crop'], made['size']) != (crop, size):
-                    raise ValueError(f"{f.parent} holds images prepared at crop={made['crop']}, size={made['size']}; this load asks "
-                                     f"for crop={crop}, size={size}: prepare them again at those (prepare_celeba) or load the JPEGs")
-                return np.asarray(im)
-            c = crop or min(w, h)
+            im = im.convert('RGB')
+            if f.suffix == '.webp': return np.asarray(im)
+            w, h = im.size; c = crop or min(w, h)
             if c > min(w, h): raise ValueError(f"crop={crop} is larger than the {w}x{h} image {f}")
             box = ((w - c)//2, (h - c)//2, (w - c)//2 + c, (h - c)//2 + c)
             return np.asarray(im.resize((size, size), Image.BILINEAR, box=box))
@@ -481,10 +480,9 @@ def load_celeba(path: str | Path | None = None, crop: int | None = 140, size: in
     copies: as stored, which is the same): float32 in [0, 1], (N, 3, size, size)."""
     from tqdm.auto import tqdm
     files = [Path(f) for f in (celeba_files(path) if files is None else files)][:max_images]
-    made = {d: _prepared(d) for d in {f.parent for f in files if f.suffix == '.webp'}}
+    for d in {f.parent for f in files if f.suffix == '.webp'}: _check_prepared(d, crop, size)
     out = np.empty((len(files), size, size, 3), np.uint8)
-    for i, f in enumerate(tqdm(files, desc='loading celebA', disable=not progress, leave=False)):
-        out[i] = _face(f, crop, size, made.get(f.parent) if f.suffix == '.webp' else None)
+    for i, f in enumerate(tqdm(files, desc='loading celebA', disable=not progress, leave=False)): out[i] = _face(f, crop, size)
     return torch.from_numpy(out).permute(0, 3, 1, 2).float().div_(255)
 
 # %% ../nbs/02_data.ipynb #dc0spl0c

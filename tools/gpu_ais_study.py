@@ -24,7 +24,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 from avb_nb.experiments.mnist import MNISTConfig, test_sets, parse_model, AIS_INIT  # noqa: E402
 from avb_nb.slices import slice_model  # noqa: E402
 from avb_nb.evaluate import ais_values, simulate, bdmc_values  # noqa: E402
-from avb_nb.core import sync, results_dir  # noqa: E402
+from avb_nb.core import sync, results_dir, repo_root  # noqa: E402
 from avb_nb.run import Recorder  # noqa: E402
 from gpu_record import env_info  # noqa: E402
 
@@ -50,7 +50,7 @@ def main(argv=None):
     cfg, d = MNISTConfig.preset(args.preset), results_dir('mnist', args.preset)/args.model
     staged = None if (d/'weights.pt').exists() else torch.load(d/'state.pt', map_location='cpu', weights_only=False)['step']
     env = env_info(args.tiny, args.budget, model=args.model, preset=args.preset,
-                   weights=str((d/('weights.pt' if staged is None else 'state.pt')).relative_to(results_dir('mnist', args.preset).parents[2])), step=staged,
+                   weights=str((d/('weights.pt' if staged is None else 'state.pt')).relative_to(repo_root())), step=staged,
                    examples=n, chains=cfg.ais_chains, sweep_T=list(Ts), bdmc_T=list(bdmc_Ts), init=AIS_INIT[parse_model(args.model)[0]])
     rec = Recorder(args.out, 'study.json', args.budget, env, ('calibration', 'bdmc', 'sweep'), resume=True)
     model = slice_model(args.model, args.preset).to(dev)
